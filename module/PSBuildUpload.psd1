@@ -1,0 +1,34 @@
+# Module manifest for PSBuildUpload.
+# ModuleVersion is stamped by the build from Directory.Build.props (the one version source); edit it there.
+@{
+    RootModule           = 'PSBuildUpload.dll'
+    ModuleVersion        = '0.0.0'
+    GUID                 = '6f0c2b1e-5d1a-4c8e-9a57-2f4b9d3e8c11'
+    Author               = 'PSBuildUpload contributors'
+    CompanyName          = 'PSBuildUpload'
+    Copyright            = '(c) PSBuildUpload contributors. MIT License.'
+    Description          = 'Upload mobile builds to Product Science and Applivery, and drive Bitrise CI, from PowerShell: typed objects through the pipeline, -WhatIf, retries, progress and no leaked tokens.'
+    PowerShellVersion    = '5.1'
+    CompatiblePSEditions = @('Core', 'Desktop')
+    DotNetFrameworkVersion = '4.7.2'
+    FormatsToProcess     = @()
+    CmdletsToExport      = @(
+        'Connect-BuildService'
+        'Disconnect-BuildService'
+        'Get-BuildServiceConnection'
+        'New-UploadContext'
+        'Submit-Build'
+        'Send-BuildFile'
+    )
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('Build', 'Upload', 'CI', 'Mobile', 'Android', 'iOS', 'Bitrise', 'Applivery', 'ProductScience', 'AzureDevOps')
+            ProjectUri   = 'https://github.com/psbuildupload/PSBuildUpload'
+            LicenseUri   = 'https://github.com/psbuildupload/PSBuildUpload/blob/main/LICENSE'
+            ReleaseNotes = 'See https://github.com/psbuildupload/PSBuildUpload/blob/main/CHANGELOG.md'
+        }
+    }
+}

@@ -1,0 +1,80 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Reflection;
+
+namespace PSBuildUpload.Engine.Errors;
+
+/// <summary>
+/// Reasons any service can fail for; the ErrorId is <c>Service.Reason</c> (for example <c>Bitrise.NotFound</c>).
+/// docs/errors.md documents each, and a test keeps the two in step.
+/// </summary>
+public static class ErrorReason
+{
+    public const string Unauthorized = nameof(Unauthorized);
+    public const string Forbidden = nameof(Forbidden);
+    public const string NotFound = nameof(NotFound);
+    public const string Conflict = nameof(Conflict);
+    public const string BadRequest = nameof(BadRequest);
+    public const string RateLimited = nameof(RateLimited);
+    public const string ServerError = nameof(ServerError);
+    public const string Timeout = nameof(Timeout);
+    public const string TransferStalled = nameof(TransferStalled);
+    public const string ConnectionFailed = nameof(ConnectionFailed);
+    public const string InvalidResponse = nameof(InvalidResponse);
+    public const string TooManyRedirects = nameof(TooManyRedirects);
+    public const string TokenMissing = nameof(TokenMissing);
+    public const string TokenEmpty = nameof(TokenEmpty);
+    public const string TokenMalformed = nameof(TokenMalformed);
+    public const string InvalidBaseUri = nameof(InvalidBaseUri);
+    public const string InsecureBaseUri = nameof(InsecureBaseUri);
+    public const string InvalidProxy = nameof(InvalidProxy);
+    public const string FileNotFound = nameof(FileNotFound);
+    public const string PathIsDirectory = nameof(PathIsDirectory);
+    public const string FileEmpty = nameof(FileEmpty);
+    public const string FileUnreadable = nameof(FileUnreadable);
+    public const string FileChangedDuringUpload = nameof(FileChangedDuringUpload);
+    public const string InvalidArgument = nameof(InvalidArgument);
+    public const string DestinationExists = nameof(DestinationExists);
+}
+
+/// <summary>ErrorIds that belong to one service only, or to the module as a whole.</summary>
+public static class ErrorIds
+{
+    public static string For(ServiceKind service, string reason) => service + "." + reason;
+
+    public static class Module
+    {
+        public const string SettingOutOfRange = "PSBuildUpload.SettingOutOfRange";
+        public const string NotConnected = "PSBuildUpload.NotConnected";
+    }
+
+    public static class ProductScience
+    {
+        public const string InvalidProject = "ProductScience.InvalidProject";
+        public const string InvalidBuildType = "ProductScience.InvalidBuildType";
+        public const string FileTooLarge = "ProductScience.FileTooLarge";
+        public const string FileTooSmall = "ProductScience.FileTooSmall";
+        public const string InvalidUploadSpec = "ProductScience.InvalidUploadSpec";
+        public const string UploadRejected = "ProductScience.UploadRejected";
+        public const string TokenFileInvalid = "ProductScience.TokenFileInvalid";
+    }
+
+    /// <summary>Every ErrorId the engine can raise: each common reason for each service, and each specific one.</summary>
+    public static IReadOnlyCollection<string> All()
+    {
+        var common = typeof(ErrorReason).GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Where(f => f.IsLiteral)
+            .Select(f => (string)f.GetRawConstantValue()!);
+        var services = (ServiceKind[])Enum.GetValues(typeof(ServiceKind));
+        var specific = typeof(ErrorIds).GetNestedTypes()
+            .SelectMany(t => t.GetFields(BindingFlags.Public | BindingFlags.Static))
+            .Where(f => f.IsLiteral)
+            .Select(f => (string)f.GetRawConstantValue()!);
+        return services.SelectMany(s => common.Select(r => For(s, r)))
+            .Concat(specific)
+            .Distinct(StringComparer.Ordinal)
+            .OrderBy(x => x, StringComparer.Ordinal)
+            .ToArray();
+    }
+}

@@ -1,0 +1,112 @@
+using System;
+using System.IO;
+using System.Net;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Threading.Tasks;
+using PSBuildUpload.Engine.Http;
+
+namespace PSBuildUpload.Engine.Transfers;
+
+/// <summary>
+/// A file sent straight from disk in chunks: never held in memory, hashed on the way, counted for progress and the
+/// idle watchdog, and checked to still have the length announced in Content-Length.
+/// </summary>
+internal sealed class FileContent : HttpContent, ITrackedContent
+{
+    public const int ChunkSize = 256 * 1024;
+
+    private readonly string _path;
+    private readonly long _length;
+    private readonly IdleWatchdog _watchdog;
+    private readonly ProgressReporter? _progress;
+    private readonly IncrementalHash? _hash;
+    private AttemptState? _state;
+
+    public FileContent(string path, long length, IdleWatchdog watchdog, ProgressReporter? progress, IncrementalHash? hash, string? contentType)
+    {
+        _path = path;
+        _length = length;
+        _watchdog = watchdog;
+        _progress = progress;
+        _hash = hash;
+        Headers.ContentLength = length;
+        if (contentType is not null)
+        {
+            Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        }
+    }
+
+    public void Attach(AttemptState state) => _state = state;
+
+    protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+    {
+        var buffer = new byte[ChunkSize];
+        var token = _watchdog.Token;
+        long sent = 0;
+        using (var file = new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan))
+        {
+            while (sent < _length)
+            {
+                var want = (int)Math.Min(buffer.Length, _length - sent);
+                var read = await file.ReadAsync(buffer, 0, want, token).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    throw new FileChangedException(_path, _length, sent);
+                }
+
+                _hash?.AppendData(buffer, 0, read);
+                await stream.WriteAsync(buffer, 0, read, token).ConfigureAwait(false);
+                sent += read;
+                _watchdog.Touch();
+                _progress?.Add(read);
+                if (_state is not null)
+                {
+                    _state.BodyBytesSent = sent;
+                }
+            }
+        }
+
+        await stream.FlushAsync(token).ConfigureAwait(false);
+        if (_state is not null)
+        {
+            _state.BodyCompleted = true;
+        }
+    }
+
+    protected override bool TryComputeLength(out long length)
+    {
+        length = _length;
+        return true;
+    }
+}
+
+/// <summary>The file became shorter while it was being sent.</summary>
+internal sealed class FileChangedException : IOException
+{
+    public FileChangedException(string path, long expected, long read)
+        : base($"'{path}' ended after {read} of the {expected} bytes it had when the upload started.")
+    {
+        Path = path;
+    }
+
+    public FileChangedException()
+    {
+        Path = string.Empty;
+    }
+
+    public FileChangedException(string message)
+        : base(message)
+    {
+        Path = string.Empty;
+    }
+
+    public FileChangedException(string message, Exception inner)
+        : base(message, inner)
+    {
+        Path = string.Empty;
+    }
+
+    public string Path { get; }
+}

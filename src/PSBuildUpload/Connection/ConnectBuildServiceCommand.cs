@@ -1,0 +1,114 @@
+using System;
+using System.Management.Automation;
+using System.Security;
+using PSBuildUpload.Core;
+
+using PSBuildUpload.Engine.Auth;
+using PSBuildUpload.Engine.Connection;
+using PSBuildUpload.Engine.Diagnostics;
+using PSBuildUpload.Engine.Errors;
+
+namespace PSBuildUpload.Connection;
+
+/// <summary>Stores a service's token, address, proxy and retry settings for the rest of this runspace.</summary>
+[Cmdlet(VerbsCommunications.Connect, "BuildService")]
+[OutputType(typeof(BuildServiceConnection))]
+public sealed class ConnectBuildServiceCommand : PSCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    public BuildService Service { get; set; }
+
+    /// <summary>The API token. Optional: without it, calls fall back to the environment variable (and files).</summary>
+    [Parameter(Position = 1)]
+    public SecureString? Token { get; set; }
+
+    [Parameter]
+    public Uri? BaseUri { get; set; }
+
+    [Parameter]
+    public Uri? Proxy { get; set; }
+
+    [Parameter]
+    [Credential]
+    public PSCredential? ProxyCredential { get; set; }
+
+    [Parameter]
+    [ValidateRange(0, 20)]
+    public int MaximumRetryCount { get; set; } = ServiceSettings.Default.MaximumRetryCount;
+
+    [Parameter]
+    [ValidateRange(0.0, 600.0)]
+    public double RetryIntervalSec { get; set; } = ServiceSettings.Default.RetryInterval.TotalSeconds;
+
+    [Parameter]
+    [ValidateRange(0.1, 3600.0)]
+    public double TimeoutSec { get; set; } = ServiceSettings.Default.RequestTimeout.TotalSeconds;
+
+    [Parameter]
+    [ValidateRange(0.1, 86400.0)]
+    public double TransferIdleTimeoutSec { get; set; } = ServiceSettings.Default.TransferIdleTimeout.TotalSeconds;
+
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        try
+        {
+            var baseUri = BaseUri is null ? null : ServiceEndpoint.ValidateBaseUri(Service.ToKind(), BaseUri, ServiceDefaults.BasePath(Service));
+            if (Proxy is not null && (!Proxy.IsAbsoluteUri || (Proxy.Scheme != Uri.UriSchemeHttp && Proxy.Scheme != Uri.UriSchemeHttps)))
+            {
+                throw new BuildServiceException(
+                    ErrorIds.For(Service.ToKind(), ErrorReason.InvalidProxy),
+                    ErrorKind.InvalidArgument,
+                    $"-Proxy '{Proxy}' is not an absolute http:// or https:// address, such as http://proxy.example.com:8080.",
+                    Proxy) { IsTerminating = true };
+            }
+
+            SecureString? token = null;
+            if (Token is not null)
+            {
+                // Checked now so a bad paste fails here rather than on the first call.
+                var normalized = TokenResolver.Normalize(Service.ToKind(), ServiceDefaults.ReadSecure(Token), "-Token");
+                Redactor.Register(normalized);
+                token = new SecureString();
+                foreach (var c in normalized)
+                {
+                    token.AppendChar(c);
+                }
+
+                token.MakeReadOnly();
+            }
+
+            var settings = new ServiceSettings
+            {
+                MaximumRetryCount = MaximumRetryCount,
+                RetryInterval = TimeSpan.FromSeconds(RetryIntervalSec),
+                RequestTimeout = TimeSpan.FromSeconds(TimeoutSec),
+                TransferIdleTimeout = TimeSpan.FromSeconds(TransferIdleTimeoutSec),
+                Proxy = Proxy,
+                ProxyCredential = ProxyCredential?.GetNetworkCredential(),
+            };
+            Redactor.Register(settings.ProxyCredential?.Password);
+            var connection = new BuildServiceConnection(Service, baseUri, token, settings)
+            {
+                TokenSource = token is null ? "none" : "Connect-BuildService",
+            };
+            if (token is null)
+            {
+                GetBuildServiceConnectionCommand.DescribeFallback(connection, SessionState.Path.CurrentFileSystemLocation.ProviderPath);
+            }
+
+            ConnectionStore.Set(connection);
+            WriteVerbose($"{Service}: connected to {connection.BaseUri} ({(token is null ? "no token given; " + connection.TokenSource : "token set")}).");
+            if (PassThru)
+            {
+                WriteObject(connection);
+            }
+        }
+        catch (BuildServiceException e)
+        {
+            ThrowTerminatingError(ErrorRecords.From(e));
+        }
+    }
+}

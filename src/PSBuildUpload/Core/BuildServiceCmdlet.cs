@@ -1,0 +1,121 @@
+using System;
+using System.Management.Automation;
+using System.Security;
+using PSBuildUpload.Connection;
+
+using PSBuildUpload.Engine.Auth;
+using PSBuildUpload.Engine.Connection;
+using PSBuildUpload.Engine.Diagnostics;
+using PSBuildUpload.Engine.Errors;
+
+namespace PSBuildUpload.Core;
+
+/// <summary>
+/// The base of every service cmdlet: resolves the session's connection, the token and the base address once, in
+/// BeginProcessing (bad configuration ends the command there), and relays the engine's verbose, warning and
+/// progress reports to the pipeline thread.
+/// </summary>
+/// <remarks>
+/// No public type of this assembly may derive from or implement an engine type: PowerShell enumerates the exported
+/// types (loading their base types and interfaces) before the module initializer registers the engine's resolver.
+/// </remarks>
+public abstract class BuildServiceCmdlet : AsyncCmdlet
+{
+    private ServiceEndpoint? _endpoint;
+    private IOperationObserver? _observer;
+
+    protected abstract BuildService Service { get; }
+
+    /// <summary>False for calls whose URL is its own credential (presigned uploads).</summary>
+    protected virtual bool RequiresToken => true;
+
+    /// <summary>The -Token parameter of cmdlets that take one; null otherwise.</summary>
+    protected virtual SecureString? TokenParameter => null;
+
+    /// <summary>The -BaseUri parameter of cmdlets that take one; null otherwise.</summary>
+    protected virtual Uri? BaseUriParameter => null;
+
+    /// <summary>Where the token came from, once resolved.</summary>
+    protected ResolvedToken? ResolvedToken { get; private set; }
+
+    protected ServiceEndpoint Endpoint => _endpoint ?? throw new InvalidOperationException("BeginProcessing has not run.");
+
+    protected override void BeginProcessing()
+    {
+        try
+        {
+            _endpoint = ResolveEndpoint();
+        }
+        catch (BuildServiceException e)
+        {
+            ThrowTerminatingError(ErrorRecords.From(e));
+        }
+
+        base.BeginProcessing();
+    }
+
+    /// <summary>Receives the engine's reports and queues them to the pipeline thread.</summary>
+    protected IOperationObserver Observer => _observer ??= new CmdletObserver(this);
+
+    /// <summary>Shows a transfer's progress; overridable so CI integrations can mirror it.</summary>
+    protected virtual void ReportProgress(TransferProgress progress)
+    {
+        var record = new ProgressRecord(progress.ActivityId, progress.Activity, progress.Status)
+        {
+            PercentComplete = progress.PercentComplete,
+            SecondsRemaining = progress.SecondsRemaining,
+            RecordType = progress.Completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
+        };
+        EmitProgress(record);
+    }
+
+    /// <summary>The full path of a file-system path given relative to PowerShell's current location.</summary>
+    protected string ResolvePath(string path) =>
+        string.IsNullOrWhiteSpace(path) ? path : SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+
+    protected string CurrentDirectory => SessionState.Path.CurrentFileSystemLocation.ProviderPath;
+
+    private ServiceEndpoint ResolveEndpoint()
+    {
+        var connection = ConnectionStore.Get(Service);
+        Uri? baseUri = null;
+        if (BaseUriParameter is not null)
+        {
+            baseUri = ServiceEndpoint.ValidateBaseUri(Service.ToKind(), BaseUriParameter, ServiceDefaults.BasePath(Service));
+        }
+        else if (connection?.CustomBaseUri is not null)
+        {
+            baseUri = connection.CustomBaseUri;
+        }
+
+        string? token = null;
+        if (RequiresToken)
+        {
+            ResolvedToken = TokenResolver.Resolve(
+                Service.ToKind(),
+                TokenParameter is null ? null : ServiceDefaults.ReadSecure(TokenParameter),
+                connection?.Token is null ? null : ServiceDefaults.ReadSecure(connection.Token),
+                CurrentDirectory);
+            token = ResolvedToken.Value;
+            Redactor.Register(token);
+            WriteDebug($"{Service}: using the {ResolvedToken}.");
+        }
+
+        return new ServiceEndpoint(Service.ToKind(), baseUri, token, connection?.Settings);
+    }
+
+    private sealed class CmdletObserver : IOperationObserver
+    {
+        private readonly BuildServiceCmdlet _cmdlet;
+
+        public CmdletObserver(BuildServiceCmdlet cmdlet) => _cmdlet = cmdlet;
+
+        public void Verbose(string message) => _cmdlet.EmitVerbose(message);
+
+        public void Debug(string message) => _cmdlet.EmitDebug(message);
+
+        public void Warning(string message) => _cmdlet.EmitWarning(message);
+
+        public void Progress(TransferProgress progress) => _cmdlet.ReportProgress(progress);
+    }
+}

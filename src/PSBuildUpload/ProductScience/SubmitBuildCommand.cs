@@ -1,0 +1,131 @@
+using System;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using PSBuildUpload.Core;
+using PSBuildUpload.Engine.Ci;
+using PSBuildUpload.Engine.Errors;
+using PSBuildUpload.Engine.ProductScience;
+using PSBuildUpload.Engine.Transfers;
+
+namespace PSBuildUpload.ProductScience;
+
+/// <summary>Step 2 of a Product Science upload: registers the build and gets the presigned upload spec for its file.</summary>
+[Cmdlet(VerbsLifecycle.Submit, "Build", SupportsShouldProcess = true)]
+[OutputType(typeof(SubmittedBuild))]
+public sealed class SubmitBuildCommand : ProductScienceCmdlet
+{
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [AllowEmptyString]
+    public string Project { get; set; } = string.Empty;
+
+    /// <summary>The upload context (New-UploadContext); sent only when given.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("Id")]
+    public long? ContextId { get; set; }
+
+    /// <summary>The build file.</summary>
+    [Parameter(Mandatory = true, Position = 0)]
+    [AllowEmptyString]
+    [Alias("FullName")]
+    public string Path { get; set; } = string.Empty;
+
+    [Parameter(Mandatory = true)]
+    [AllowEmptyString]
+    [ArgumentCompleter(typeof(BuildTypeCompleter))]
+    public string BuildType { get; set; } = string.Empty;
+
+    /// <summary>The file name Product Science records; defaults to the name of -Path.</summary>
+    [Parameter]
+    public string? BuildFileName { get; set; }
+
+    [Parameter]
+    public string? Name { get; set; }
+
+    [Parameter]
+    public string? Description { get; set; }
+
+    /// <summary>The commit; by default taken from the CI system (docs/ci-metadata.md).</summary>
+    [Parameter]
+    public string? SourceControlId { get; set; }
+
+    /// <summary>The commit's time, sent as ISO 8601; by default from the CI or <c>git show -s --format=%cI</c>.</summary>
+    [Parameter]
+    public DateTimeOffset? SourceControlTimestamp { get; set; }
+
+    /// <summary>Do not fill the source-control fields from the CI environment or git.</summary>
+    [Parameter]
+    public SwitchParameter NoCiMetadata { get; set; }
+
+    protected override async Task ProcessRecordAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var project = ProductScienceClient.ValidateProject(Project);
+            var buildType = ParseBuildType(BuildType);
+            var file = FileChecks.RequireFile(Service.ToKind(), ResolvePath(Path), "-Path");
+            var submission = new BuildSubmission
+            {
+                ContextId = ContextId,
+                BuildType = buildType,
+                BuildFileName = string.IsNullOrWhiteSpace(BuildFileName) ? file.Name : BuildFileName!.Trim(),
+                Name = Name,
+                Description = Description,
+                SourceControlId = SourceControlId,
+                SourceControlTimestamp = SourceControlTimestamp,
+            };
+            FillFromCi(submission);
+            if (!await ShouldProcessAsync($"{file.FullName} ({buildType}) in Product Science project '{project}'", "Register the build").ConfigureAwait(false))
+            {
+                return;
+            }
+
+            Emit(await Client.SubmitBuildAsync(project, submission, file.FullName, cancellationToken).ConfigureAwait(false));
+        }
+        catch (BuildServiceException e)
+        {
+            EmitError(e);
+        }
+    }
+
+    private static ProductScienceBuildType ParseBuildType(string value)
+    {
+        var trimmed = value?.Trim() ?? string.Empty;
+        foreach (ProductScienceBuildType type in Enum.GetValues(typeof(ProductScienceBuildType)))
+        {
+            if (string.Equals(type.ToString(), trimmed, StringComparison.OrdinalIgnoreCase))
+            {
+                return type;
+            }
+        }
+
+        throw ErrorRecords.InvalidArgument(
+            ErrorIds.ProductScience.InvalidBuildType,
+            $"-BuildType '{value}' is not a Product Science build type. Use APK or INSTRUMENTED_APK.",
+            value);
+    }
+
+    private void FillFromCi(BuildSubmission submission)
+    {
+        if (NoCiMetadata)
+        {
+            return;
+        }
+
+        if (submission.SourceControlId is null && CiEnvironment.Detect() is { Commit: not null } ci)
+        {
+            submission.SourceControlId = ci.Commit;
+            submission.SourceControlTimestamp ??= ci.CommitTimestamp;
+            EmitVerbose($"Source control: commit {ci.Commit} from {ci.Name}.");
+        }
+
+        if (submission.SourceControlId is { } commit && submission.SourceControlTimestamp is null)
+        {
+            submission.SourceControlTimestamp = Git.CommitTimestamp(commit, CurrentDirectory);
+            if (submission.SourceControlTimestamp is { } time)
+            {
+                EmitVerbose($"Source control: commit time {time:o} from git.");
+            }
+        }
+    }
+}

@@ -1,0 +1,105 @@
+using System;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using PSBuildUpload.Sandbox.Infrastructure;
+using PSBuildUpload.Sandbox.ProductScience;
+
+namespace PSBuildUpload.Sandbox;
+
+/// <summary>
+/// The loopback emulator of the services: one Kestrel server on a free port answering the real paths of every
+/// service, so a cmdlet's -BaseUri (scheme, host, port) is all that points it here. Presigned storage is served on the
+/// other host name (localhost vs 127.0.0.1) so that "another host" is real.
+/// </summary>
+public sealed class SandboxServer : IAsyncDisposable, IDisposable
+{
+    private readonly WebApplication _app;
+
+    private SandboxServer(WebApplication app, int port)
+    {
+        _app = app;
+        Port = port;
+        BaseUri = new Uri($"http://127.0.0.1:{port}/");
+        OtherHostUri = new Uri($"http://localhost:{port}/");
+        Storage = new PresignedStorage(this);
+        ProductScience = new ProductScienceEmulator(this);
+    }
+
+    public int Port { get; }
+
+    /// <summary>What a test gives as -BaseUri.</summary>
+    public Uri BaseUri { get; }
+
+    /// <summary>The same server under another host name; presigned URLs point here.</summary>
+    public Uri OtherHostUri { get; }
+
+    public SandboxTokens Tokens { get; } = new();
+
+    public RequestLog Requests { get; } = new();
+
+    public FaultInjector Faults { get; } = new();
+
+    public PresignedStorage Storage { get; }
+
+    public ProductScienceEmulator ProductScience { get; }
+
+    /// <summary>Starts a sandbox on <paramref name="port"/>, or on a free port when it is 0.</summary>
+    public static async Task<SandboxServer> StartAsync(int port = 0, CancellationToken cancellationToken = default)
+    {
+        if (port == 0)
+        {
+            port = FreePort();
+        }
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Production", ApplicationName = "PSBuildUpload.Sandbox" });
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(options =>
+        {
+            options.ListenLocalhost(port);
+            options.AddServerHeader = false;
+            options.Limits.MaxRequestBodySize = null;
+            options.Limits.MinRequestBodyDataRate = null;
+            options.Limits.MinResponseDataRate = null;
+        });
+        var app = builder.Build();
+        var sandbox = new SandboxServer(app, port);
+        app.Use((context, next) => SandboxMiddleware.InvokeAsync(context, () => next(context), sandbox));
+        ControlEndpoints.Map(app, sandbox);
+        sandbox.Storage.Map(app);
+        sandbox.ProductScience.Map(app);
+        await app.StartAsync(cancellationToken);
+        return sandbox;
+    }
+
+    /// <summary>The other host name for a request that came in under <paramref name="host"/>.</summary>
+    public Uri OtherHostFor(string host) =>
+        string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase) ? BaseUri : OtherHostUri;
+
+    /// <summary>Forgets recorded requests and faults (state of the emulated services stays).</summary>
+    public void Reset()
+    {
+        Requests.Clear();
+        Faults.Clear();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
