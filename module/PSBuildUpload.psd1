@@ -19,6 +19,7 @@
         'New-UploadContext'
         'Submit-Build'
         'Send-BuildFile'
+        'Get-BitriseApp'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

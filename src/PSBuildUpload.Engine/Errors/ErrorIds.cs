@@ -60,6 +60,12 @@ public static class ErrorIds
         public const string TokenFileInvalid = "ProductScience.TokenFileInvalid";
     }
 
+    public static class Bitrise
+    {
+        public const string InvalidSlug = "Bitrise.InvalidSlug";
+        public const string RequestFailed = "Bitrise.RequestFailed";
+    }
+
     /// <summary>Every ErrorId the engine can raise: each common reason for each service, and each specific one.</summary>
     public static IReadOnlyCollection<string> All()
     {
