@@ -26,7 +26,7 @@ public static class TokenResolver
         service == ServiceKind.Bitrise ? "token" : "Bearer";
 
     /// <param name="parameterToken">The cmdlet's -Token, already read out of its SecureString.</param>
-    /// <param name="connectionToken">The token of the session's Connect-ServiceKind, if any.</param>
+    /// <param name="connectionToken">The token of the session's Connect-BuildService, if any.</param>
     /// <param name="currentDirectory">PowerShell's current file-system location, for the Product Science files.</param>
     /// <param name="getEnvironment">Reads an environment variable (injectable for tests).</param>
     public static ResolvedToken Resolve(
@@ -45,7 +45,7 @@ public static class TokenResolver
 
         if (connectionToken is not null)
         {
-            return new ResolvedToken(Normalize(service, connectionToken, "Connect-ServiceKind"), TokenSource.Connection, "Connect-ServiceKind");
+            return new ResolvedToken(Normalize(service, connectionToken, "Connect-BuildService"), TokenSource.Connection, "Connect-BuildService");
         }
 
         var variable = EnvironmentVariable(service);
@@ -87,7 +87,7 @@ public static class TokenResolver
             }
         }
 
-        if (token.Length == 0)
+        if (token.Length == 0 || string.Equals(token, "Bearer", StringComparison.OrdinalIgnoreCase) || string.Equals(token, "token", StringComparison.OrdinalIgnoreCase))
         {
             throw new BuildServiceException(
                 ErrorIds.For(service, ErrorReason.TokenEmpty),
@@ -122,7 +122,7 @@ public static class TokenResolver
 
     private static string Ways(ServiceKind service)
     {
-        var ways = $"Pass -Token (a SecureString), run Connect-ServiceKind -Service {service} -Token ..., or set the environment variable {EnvironmentVariable(service)}";
+        var ways = $"Pass -Token (a SecureString), run Connect-BuildService -Service {service} -Token ..., or set the environment variable {EnvironmentVariable(service)}";
         return service == ServiceKind.ProductScience
             ? ways + ", or put productscience.token in a productscience.properties or productscience.yaml file in the current directory"
             : ways;

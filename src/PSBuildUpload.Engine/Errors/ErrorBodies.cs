@@ -35,8 +35,22 @@ public static class ErrorBodies
             }
 
             var text = Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, 4096)).Trim();
-            return text.Length == 0 || text.StartsWith("<", StringComparison.Ordinal) ? null : Clip(text);
+            if (text.StartsWith("<", StringComparison.Ordinal))
+            {
+                // Object stores (GCS, S3) answer <Error><Code>…</Code><Message>…</Message></Error>.
+                var code = XmlElement(text, "Code");
+                var message = XmlElement(text, "Message");
+                return message is null ? null : Clip(code is null ? message : code + ": " + message);
+            }
+
+            return text.Length == 0 ? null : Clip(text);
         }
+    }
+
+    private static string? XmlElement(string xml, string name)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(xml, "<" + name + ">([^<]*)</" + name + ">", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+        return match.Success ? System.Net.WebUtility.HtmlDecode(match.Groups[1].Value) : null;
     }
 
     private static string? FromElement(JsonElement root)

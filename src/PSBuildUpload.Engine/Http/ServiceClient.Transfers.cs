@@ -233,7 +233,7 @@ public abstract partial class ServiceClient
         ErrorKind.OperationTimeout,
         Redactor.Scrub(string.Format(
             CultureInfo.InvariantCulture,
-            "The {0} of {1} {2} moved no byte for {3:0} s (after {4}). Check the network, or allow longer with Connect-ServiceKind -Service {5} -TransferIdleTimeoutSec.",
+            "The {0} of {1} {2} moved no byte for {3:0} s (after {4}). Check the network, or allow longer with Connect-BuildService -Service {5} -TransferIdleTimeoutSec.",
             what,
             request.Method.Method,
             request.DisplayUrl,

@@ -254,7 +254,7 @@ public abstract partial class ServiceClient
             throw new AttemptFailedException(FailureKind.InvalidResponse, InvalidResponse(
                 request,
                 response.StatusCode,
-                $"an HTML page (status {response.StatusCode}) instead of JSON. A proxy, firewall or captive portal often answers like this: check HTTPS_PROXY / Connect-ServiceKind -Proxy and -BaseUri"));
+                $"an HTML page (status {response.StatusCode}) instead of JSON. A proxy, firewall or captive portal often answers like this: check HTTPS_PROXY / Connect-BuildService -Proxy and -BaseUri"));
         }
 
         try
@@ -323,14 +323,14 @@ public abstract partial class ServiceClient
     private string Advice(string reason, ApiRequest request) => reason switch
     {
         ErrorReason.Unauthorized => request.Authenticated
-            ? $"The token was refused: check that it is current and belongs to {Service} (-Token, Connect-ServiceKind, or ${TokenResolver.EnvironmentVariable(Service)})."
+            ? $"The token was refused: check that it is current and belongs to {Service} (-Token, Connect-BuildService, or ${TokenResolver.EnvironmentVariable(Service)})."
             : "The link was refused; it may have expired: request a new one and run again.",
         ErrorReason.Forbidden => "The token is valid but may not do this: check its permissions, or that the item belongs to an account it can see.",
         ErrorReason.NotFound => request.NotFoundMessage ?? "Check the names and slugs in the command.",
         ErrorReason.Conflict => "It already exists or is in a state that does not allow this.",
-        ErrorReason.RateLimited => $"The service is limiting requests and the retries ran out; wait and run again, or allow more with Connect-ServiceKind -Service {Service} -MaximumRetryCount.",
+        ErrorReason.RateLimited => $"The service is limiting requests and the retries ran out; wait and run again, or allow more with Connect-BuildService -Service {Service} -MaximumRetryCount.",
         ErrorReason.ServerError => "The service failed and the retries ran out; try again later.",
-        ErrorReason.Timeout => $"Try again, or allow longer with Connect-ServiceKind -Service {Service} -TimeoutSec.",
+        ErrorReason.Timeout => $"Try again, or allow longer with Connect-BuildService -Service {Service} -TimeoutSec.",
         ErrorReason.TooManyRedirects => "The module does not follow this redirect; check -BaseUri.",
         _ => "Check the parameters of the command.",
     };
@@ -340,7 +340,7 @@ public abstract partial class ServiceClient
         ErrorKind.OperationTimeout,
         Redactor.Scrub(string.Format(
             CultureInfo.InvariantCulture,
-            "{0} {1} had no answer within {2:0} s (try {3}). Check the network, or allow longer with Connect-ServiceKind -Service {4} -TimeoutSec.",
+            "{0} {1} had no answer within {2:0} s (try {3}). Check the network, or allow longer with Connect-BuildService -Service {4} -TimeoutSec.",
             request.Method.Method,
             request.DisplayUrl,
             (timeout ?? Settings.RequestTimeout).TotalSeconds,
@@ -376,7 +376,7 @@ public abstract partial class ServiceClient
         return new AttemptFailedException(failure, new BuildServiceException(
             ErrorIds.For(Service, ErrorReason.ConnectionFailed),
             ErrorKind.ConnectionError,
-            Redactor.Scrub($"{request.Method.Method} {request.DisplayUrl} {what} on try {number}. Check the network, the proxy (HTTPS_PROXY or Connect-ServiceKind -Proxy) and -BaseUri."),
+            Redactor.Scrub($"{request.Method.Method} {request.DisplayUrl} {what} on try {number}. Check the network, the proxy (HTTPS_PROXY or Connect-BuildService -Proxy) and -BaseUri."),
             request.Target ?? request.DisplayUrl,
             e));
     }
