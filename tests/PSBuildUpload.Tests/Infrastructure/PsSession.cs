@@ -82,7 +82,9 @@ public sealed class PsSession : IDisposable
         }
 
         var result = new PsResult();
-        shell.AddScript(script);
+        // A cmdlet's terminating error ends only its statement unless something catches it; catching it here makes
+        // "terminating" observable (Terminating) and distinct from a non-terminating error (Errors).
+        shell.AddScript("try {\n" + script + "\n} catch { $global:__psbuTerminating = $_ }");
         shell.Streams.Verbose.DataAdded += (s, e) => result.Verbose.Add(((PSDataCollection<VerboseRecord>)s!)[e.Index].Message);
         shell.Streams.Warning.DataAdded += (s, e) => result.Warning.Add(((PSDataCollection<WarningRecord>)s!)[e.Index].Message);
         shell.Streams.Debug.DataAdded += (s, e) => result.Debug.Add(((PSDataCollection<DebugRecord>)s!)[e.Index].Message);
@@ -101,6 +103,12 @@ public sealed class PsSession : IDisposable
         }
 
         result.Errors.AddRange(shell.Streams.Error);
+        if (shell.Runspace.SessionStateProxy.GetVariable("__psbuTerminating") is ErrorRecord caught)
+        {
+            result.Terminating = caught;
+            shell.Runspace.SessionStateProxy.SetVariable("global:__psbuTerminating", null);
+        }
+
         return result;
     }
 
