@@ -1,0 +1,141 @@
+using System;
+using System.Diagnostics;
+using System.Linq;
+using System.Threading;
+using PSBuildUpload.Sandbox;
+using PSBuildUpload.Sandbox.Infrastructure;
+using PSBuildUpload.Tests.Infrastructure;
+using Xunit;
+
+namespace PSBuildUpload.Tests.ProductScience;
+
+/// <summary>Retries, refusals to retry, and cancellation of the Product Science upload.</summary>
+public sealed class ProductScienceResilienceTests : IClassFixture<SandboxFixture>
+{
+    private readonly SandboxServer _sandbox;
+
+    public ProductScienceResilienceTests(SandboxFixture fixture)
+    {
+        _sandbox = fixture.Sandbox;
+        _sandbox.Faults.Clear();
+    }
+
+    private PsSession Connected()
+    {
+        var session = new PsSession(_sandbox);
+        session.Run("Connect-BuildService -Service ProductScience -Token $PsToken -BaseUri $Base -RetryIntervalSec 0.05");
+        return session;
+    }
+
+    [Fact]
+    public void A_503_with_Retry_After_on_the_build_create_is_waited_out_and_creates_exactly_one_build()
+    {
+        var apk = TestFiles.Create("retry.apk", 10_000);
+        using var session = Connected();
+        var context = (long)session.Run("(New-UploadContext -Project demo).Id").Output.Single().BaseObject;
+        var buildsBefore = _sandbox.ProductScience.Builds.Count;
+        _sandbox.Faults.Add("POST", "/builds$", FaultKind.Status, 503, retryAfter: "1");
+
+        var watch = Stopwatch.StartNew();
+        var result = session.Run($"Submit-Build -Project demo -ContextId {context} -Path {TestFiles.Quote(apk)} -BuildType APK -NoCiMetadata -Verbose | Send-BuildFile");
+        watch.Stop();
+
+        Assert.Empty(result.AllErrors);
+        Assert.Equal(buildsBefore + 1, _sandbox.ProductScience.Builds.Count);
+        Assert.True(watch.Elapsed >= TimeSpan.FromSeconds(0.9), "Retry-After: 1 was not waited for");
+        Assert.Contains(result.Verbose, v => v.StartsWith("Trying again in 1.0 s (try 2 of 5): 503", StringComparison.Ordinal));
+        Assert.Equal(TestFiles.Sha256(apk), result.Output.Single().P<string>("Sha256"));
+    }
+
+    [Fact]
+    public void A_connection_dropped_in_the_middle_of_the_upload_ends_in_one_complete_upload()
+    {
+        var apk = TestFiles.Create("dropped.apk", 3 * 1024 * 1024);
+        using var session = Connected();
+        _sandbox.Faults.Add(new FaultRule { Method = "PUT", PathPattern = "^/storage/", Kind = FaultKind.ResetDuringRequestBody, AfterBytes = 1024 * 1024 });
+
+        var result = session.Run($"New-UploadContext -Project demo | Submit-Build -Path {TestFiles.Quote(apk)} -BuildType APK -NoCiMetadata | Send-BuildFile -Verbose");
+
+        Assert.Empty(result.AllErrors);
+        var build = _sandbox.ProductScience.Builds[result.Output.Single().P<long>("BuildId")];
+        Assert.Equal(TestFiles.Sha256(apk), _sandbox.Storage.Get(build.StorageKey)!.Sha256);
+        Assert.Equal(1, _sandbox.Storage.UploadCount(build.StorageKey));
+        Assert.Equal(2, _sandbox.Requests.All.Count(r => r.Method == "PUT" && r.Path.Contains($"/{build.Id}/", StringComparison.Ordinal)));
+        Assert.Equal("FINISHED", build.UploadState);
+    }
+
+    [Fact]
+    public void A_401_is_Unauthorized_at_once_with_no_retry()
+    {
+        using var session = new PsSession(_sandbox);
+        session.Set("Wrong", PsSession.Secure("not-the-token-42"));
+        var before = _sandbox.Requests.All.Count;
+        var result = session.Run("New-UploadContext -Project demo -Token $Wrong -BaseUri $Base");
+        Assert.Equal("ProductScience.Unauthorized", result.ErrorIds.Single());
+        Assert.Equal(before + 1, _sandbox.Requests.All.Count);
+        var error = result.AllErrors.Single();
+        Assert.Equal("AuthenticationError", error.CategoryInfo.Category.ToString());
+        Assert.Contains("Unauthorized: missing or invalid token", error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("not-the-token-42", result.AllText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_create_whose_connection_broke_after_the_request_was_sent_is_not_repeated()
+    {
+        using var session = Connected();
+        var before = _sandbox.ProductScience.Contexts.Count;
+        _sandbox.Requests.Clear();
+        _sandbox.Faults.Add("POST", "/build-uploads$", FaultKind.ResetBeforeResponse);
+        var result = session.Run("New-UploadContext -Project demo");
+        Assert.Equal("ProductScience.ConnectionFailed", result.ErrorIds.Single());
+        var sent = Assert.Single(_sandbox.Requests.All);
+        Assert.NotNull(sent.Fault);
+        Assert.Equal(before, _sandbox.ProductScience.Contexts.Count);
+    }
+
+    [Fact]
+    public void Transient_errors_that_never_stop_end_in_ServerError_after_the_configured_tries()
+    {
+        using var session = new PsSession(_sandbox);
+        session.Run("Connect-BuildService -Service ProductScience -Token $PsToken -BaseUri $Base -RetryIntervalSec 0.01 -MaximumRetryCount 2");
+        _sandbox.Requests.Clear();
+        _sandbox.Faults.Add(new FaultRule { Method = "POST", PathPattern = "/build-uploads$", Kind = FaultKind.Status, StatusCode = 503, Times = -1 });
+        try
+        {
+            var result = session.Run("New-UploadContext -Project demo");
+            Assert.Equal("ProductScience.ServerError", result.ErrorIds.Single());
+            Assert.Equal(3, _sandbox.Requests.All.Count);
+            Assert.Contains("gave up after 3 tries", result.AllErrors.Single().ToString(), StringComparison.Ordinal);
+            Assert.Equal("ResourceUnavailable", result.AllErrors.Single().CategoryInfo.Category.ToString());
+        }
+        finally
+        {
+            _sandbox.Faults.Clear();
+        }
+    }
+
+    [Fact]
+    public async System.Threading.Tasks.Task Stopping_the_pipeline_cancels_the_request_in_flight()
+    {
+        using var session = Connected();
+        _sandbox.Faults.Add(new FaultRule { Method = "POST", PathPattern = "/build-uploads$", Kind = FaultKind.Delay, DelayMs = 30_000 });
+        var (shell, completion) = session.Start("New-UploadContext -Project demo");
+        using (shell)
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (!_sandbox.Requests.All.Any(r => r.Fault?.StartsWith("Delay", StringComparison.Ordinal) == true) && DateTime.UtcNow < deadline)
+            {
+                await System.Threading.Tasks.Task.Delay(20);
+            }
+
+            var watch = Stopwatch.StartNew();
+            shell.Stop();
+            var result = await completion;
+            watch.Stop();
+
+            // Well below the 30 s the server holds the request: the stop reached the request itself.
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"Stop took {watch.Elapsed}");
+            Assert.Empty(result.Output);
+        }
+    }
+}
