@@ -31,7 +31,8 @@ internal static class HttpCore
         if (settings.Proxy is not null)
         {
             var user = settings.ProxyCredential?.UserName ?? string.Empty;
-            var proxy = new WebProxy(settings.Proxy) { BypassProxyOnLocal = true, Credentials = settings.ProxyCredential };
+            // An explicit proxy is used for every address the user sends through it, this machine included.
+            var proxy = new WebProxy(settings.Proxy) { BypassProxyOnLocal = false, Credentials = settings.ProxyCredential };
             // The password is part of the key so a changed credential gets a new handler, but only as a hash.
             var secret = settings.ProxyCredential?.Password ?? string.Empty;
             return ($"explicit|{settings.Proxy.AbsoluteUri}|{user}|{StableHash(secret)}", proxy);

@@ -42,6 +42,9 @@ internal sealed class FileContent : HttpContent, ITrackedContent
 
     protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
     {
+        // The handler can send the body more than once in one try (a proxy's 407 challenge): start over each time.
+        _hash?.GetHashAndReset();
+        _progress?.Restart();
         var buffer = new byte[ChunkSize];
         var token = _watchdog.Token;
         long sent = 0;
