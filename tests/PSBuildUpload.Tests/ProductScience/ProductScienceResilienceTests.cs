@@ -17,7 +17,7 @@ public sealed class ProductScienceResilienceTests : IClassFixture<SandboxFixture
     public ProductScienceResilienceTests(SandboxFixture fixture)
     {
         _sandbox = fixture.Sandbox;
-        _sandbox.Faults.Clear();
+        _sandbox.Reset();
     }
 
     private PsSession Connected()
@@ -137,5 +137,37 @@ public sealed class ProductScienceResilienceTests : IClassFixture<SandboxFixture
             Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"Stop took {watch.Elapsed}");
             Assert.Empty(result.Output);
         }
+    }
+
+    [Fact]
+    public void A_JSON_call_slower_than_the_timeout_fails_with_Timeout_and_a_create_is_not_repeated()
+    {
+        using var session = new PsSession(_sandbox);
+        session.Run("Connect-BuildService -Service ProductScience -Token $PsToken -BaseUri $Base -TimeoutSec 0.5 -RetryIntervalSec 0.01");
+        _sandbox.Requests.Clear();
+        _sandbox.Faults.Add(new FaultRule { Method = "POST", PathPattern = "/build-uploads$", Kind = FaultKind.Delay, DelayMs = 5000 });
+        var result = session.Run("New-UploadContext -Project demo");
+        Assert.Equal("ProductScience.Timeout", result.ErrorIds.Single());
+        Assert.Equal("OperationTimeout", result.AllErrors.Single().CategoryInfo.Category.ToString());
+        Assert.Single(_sandbox.Requests.All);
+        Assert.Contains("-TimeoutSec", result.AllErrors.Single().ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_upload_that_stalls_is_stopped_by_the_idle_limit_and_sent_again()
+    {
+        var apk = TestFiles.Create("stall.apk", 64 * 1024);
+        using var session = new PsSession(_sandbox);
+        session.Run("Connect-BuildService -Service ProductScience -Token $PsToken -BaseUri $Base -TransferIdleTimeoutSec 0.5 -RetryIntervalSec 0.01");
+        var submitted = session.Run($"New-UploadContext -Project demo | Submit-Build -Path {TestFiles.Quote(apk)} -BuildType APK -NoCiMetadata").Output.Single();
+        session.Set("submitted", submitted);
+        _sandbox.Faults.Add(new FaultRule { Method = "PUT", PathPattern = "^/storage/", Kind = FaultKind.Delay, DelayMs = 5000 });
+
+        var result = session.Run("$submitted | Send-BuildFile -Verbose");
+
+        Assert.Empty(result.AllErrors);
+        Assert.Contains(result.Verbose, v => v.Contains("Trying again", StringComparison.Ordinal) && v.Contains("timed out", StringComparison.Ordinal));
+        var build = _sandbox.ProductScience.Builds[submitted.P<long>("BuildId")];
+        Assert.Equal(TestFiles.Sha256(apk), _sandbox.Storage.Get(build.StorageKey)!.Sha256);
     }
 }
