@@ -26,6 +26,9 @@ internal sealed class AttemptState
     /// <summary>Hosts visited through redirects, for the verbose line.</summary>
     public int Redirects { get; set; }
 
+    /// <summary>The host a redirect led to when it was not the original one (Authorization was not sent there).</summary>
+    public string? RedirectedToHost { get; set; }
+
     /// <summary>The status of the final response of this try, for the verbose line; null when none came.</summary>
     public int? StatusCode { get; set; }
 

@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
-using PSBuildUpload.Engine.Errors;
 
 namespace PSBuildUpload.Engine.Http;
 
@@ -52,10 +51,10 @@ internal sealed class RedirectHandler : DelegatingHandler
             response.Dispose();
             var method = keepsBody || request.Method == HttpMethod.Head ? request.Method : HttpMethod.Get;
             var next = new HttpRequestMessage(method, target) { Version = request.Version };
+            var otherHost = !string.Equals(target.GetLeftPart(UriPartial.Authority), originalHost, StringComparison.OrdinalIgnoreCase);
             foreach (var header in request.Headers)
             {
-                if (string.Equals(header.Key, "Authorization", StringComparison.OrdinalIgnoreCase)
-                    && !string.Equals(target.GetLeftPart(UriPartial.Authority), originalHost, StringComparison.OrdinalIgnoreCase))
+                if (otherHost && string.Equals(header.Key, "Authorization", StringComparison.OrdinalIgnoreCase))
                 {
                     continue;
                 }
@@ -66,6 +65,7 @@ internal sealed class RedirectHandler : DelegatingHandler
             if (AttemptState.Current is { } state)
             {
                 state.Redirects++;
+                state.RedirectedToHost = otherHost ? target.GetLeftPart(UriPartial.Authority) : state.RedirectedToHost;
             }
 
             request = next;

@@ -238,7 +238,15 @@ public abstract partial class ServiceClient
             .Append(Service).Append(" answered ").Append(status).Append(' ').Append(response.ReasonPhrase ?? ((HttpStatusCode)status).ToString())
             .Append(" to ").Append(request.Method.Method).Append(' ').Append(request.DisplayUrl);
         message.Append(serverMessage is null ? "." : ": " + serverMessage.TrimEnd('.') + ".");
-        message.Append(' ').Append(Advice(reason, request));
+        if (AttemptState.Current?.RedirectedToHost is { } redirected)
+        {
+            message.Append(" The request was redirected to ").Append(redirected)
+                .Append(", another host, where the token is not sent; check -BaseUri and any proxy or gateway in between.");
+        }
+        else
+        {
+            message.Append(' ').Append(Advice(reason, request));
+        }
         return new BuildServiceException(ErrorIdFor(request, response), KindFor(status), Redactor.Scrub(message.ToString()), request.Target ?? request.DisplayUrl)
         {
             ServerMessage = serverMessage is null ? null : Redactor.Scrub(serverMessage),
