@@ -31,7 +31,7 @@ internal static class ControlEndpoints
             sandbox.Faults.Clear();
             return Results.NoContent();
         });
-        app.MapGet("/_sandbox/requests", () => Results.Json(sandbox.Requests.All.Select(r => new { r.Method, r.Host, r.Path, r.Query, r.StatusCode, r.Fault })));
+        app.MapGet("/_sandbox/requests", () => Results.Json(sandbox.Requests.All.Select(r => new { r.Method, r.Host, r.Path, r.Query, r.StatusCode, r.Fault, r.ReceivedAt })));
         app.MapGet("/_sandbox/storage", () => Results.Json(sandbox.Storage.Objects.Select(o => new { o.Key, o.Length, o.Sha256 })));
         app.MapPost("/_sandbox/reset", () =>
         {

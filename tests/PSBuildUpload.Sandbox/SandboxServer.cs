@@ -28,6 +28,7 @@ public sealed class SandboxServer : IAsyncDisposable, IDisposable
         Port = port;
         BaseUri = new Uri($"http://127.0.0.1:{port}/");
         OtherHostUri = new Uri($"http://localhost:{port}/");
+        StorageUri = OtherHostUri;
         Storage = new PresignedStorage(this);
         ProductScience = new ProductScienceEmulator(this);
         Bitrise = new BitriseEmulator(this);
@@ -40,6 +41,9 @@ public sealed class SandboxServer : IAsyncDisposable, IDisposable
 
     /// <summary>The same server under another host name; presigned URLs point here.</summary>
     public Uri OtherHostUri { get; }
+
+    /// <summary>Where presigned URLs point: <see cref="OtherHostUri"/> unless a test puts a relay in between.</summary>
+    public Uri StorageUri { get; set; }
 
     public SandboxTokens Tokens { get; } = new();
 

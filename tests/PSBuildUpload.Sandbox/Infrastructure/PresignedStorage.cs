@@ -118,7 +118,7 @@ public sealed class PresignedStorage
     {
         var date = DateTimeOffset.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture);
         var query = $"X-Goog-Algorithm=GOOG4-RSA-SHA256&X-Goog-Credential=sandbox%40psbuildupload.iam.gserviceaccount.com%2F{date[..8]}%2Fauto%2Fstorage%2Fgoog4_request&X-Goog-Date={date}&X-Goog-Expires=900&X-Goog-SignedHeaders={string.Join("%3B", grant.Headers.Keys.Select(k => k.ToLowerInvariant()).Append("host").Order())}&X-Goog-Signature={grant.Signature}";
-        return new Uri(_sandbox.OtherHostUri, "/storage/" + string.Join('/', key.Split('/').Select(Uri.EscapeDataString)) + "?" + query);
+        return new Uri(_sandbox.StorageUri, "/storage/" + string.Join('/', key.Split('/').Select(Uri.EscapeDataString)) + "?" + query);
     }
 
     private async Task UploadAsync(HttpContext context, string key)

@@ -170,4 +170,40 @@ public sealed class ProductScienceResilienceTests : IClassFixture<SandboxFixture
         var build = _sandbox.ProductScience.Builds[submitted.P<long>("BuildId")];
         Assert.Equal(TestFiles.Sha256(apk), _sandbox.Storage.Get(build.StorageKey)!.Sha256);
     }
+
+    [Fact]
+    public async System.Threading.Tasks.Task A_refused_connection_is_tried_again_even_for_a_create_and_for_the_storage()
+    {
+        await using var api = new TcpRelay(_sandbox.Port);
+        await using var storage = new TcpRelay(_sandbox.Port);
+        storage.Start();
+        var apk = TestFiles.Create("refused.apk", 200_000);
+        using var session = new PsSession(_sandbox);
+        session.Set("Relay", api.Uri.AbsoluteUri);
+        session.Run("Connect-BuildService -Service ProductScience -Token $PsToken -BaseUri $Relay -RetryIntervalSec 0.2 -MaximumRetryCount 6");
+        var contexts = _sandbox.ProductScience.Contexts.Count;
+        _sandbox.StorageUri = new Uri($"http://localhost:{storage.Port}/");
+        try
+        {
+            api.RefuseFor(TimeSpan.FromMilliseconds(400));
+            var context = session.Run("New-UploadContext -Project demo -Verbose");
+            Assert.Empty(context.AllErrors);
+            Assert.Contains(context.Verbose, v => v.Contains("connection refused", StringComparison.Ordinal));
+            Assert.Equal(contexts + 1, _sandbox.ProductScience.Contexts.Count);
+
+            session.Set("ctx", context.Output.Single());
+            var submitted = session.Run($"$ctx | Submit-Build -Path {TestFiles.Quote(apk)} -BuildType APK -NoCiMetadata").Output.Single();
+            session.Set("submitted", submitted);
+            storage.RefuseFor(TimeSpan.FromMilliseconds(400));
+            var upload = session.Run("$submitted | Send-BuildFile -Verbose");
+            Assert.Empty(upload.AllErrors);
+            Assert.Contains(upload.Verbose, v => v.Contains("connection refused", StringComparison.Ordinal));
+            var build = _sandbox.ProductScience.Builds[submitted.P<long>("BuildId")];
+            Assert.Equal(TestFiles.Sha256(apk), _sandbox.Storage.Get(build.StorageKey)!.Sha256);
+        }
+        finally
+        {
+            _sandbox.StorageUri = _sandbox.OtherHostUri;
+        }
+    }
 }
