@@ -28,8 +28,8 @@ public static class BitriseYaml
         }
         catch (YamlException e)
         {
-            // "While scanning a mapping, found invalid tab…": Start is where the mapping began, End where the fault is.
-            // Other faults (an unexpected token, a duplicate key) start where they are.
+            // A "While scanning/parsing X, …" fault starts where X began and ends where the problem was found: report
+            // the latter, as parsers usually do. Other faults (a duplicate key) start where they are.
             var at = e.Message.IndexOf("While ", StringComparison.Ordinal) >= 0 ? e.End : e.Start;
             var (line, column) = ((int)Math.Max(1, at.Line), (int)Math.Max(1, at.Column));
 

@@ -244,6 +244,31 @@ public sealed class BitriseRegistrationTests : IClassFixture<SandboxFixture>
     }
 
     [Fact]
+    public void A_2xx_answer_with_status_error_is_a_failure_with_the_server_s_message()
+    {
+        _sandbox.Faults.Add(new Sandbox.Infrastructure.FaultRule
+        {
+            Method = "POST",
+            PathPattern = "^/v0.1/apps/register$",
+            Kind = Sandbox.Infrastructure.FaultKind.Status,
+            StatusCode = 200,
+            Body = "{\"status\":\"error\",\"message\":\"This repository is already registered\"}",
+        });
+        try
+        {
+            using var session = new PsSession(_sandbox);
+            var result = session.Run(Defaults + "Register-BitriseApp -RepoUrl https://github.com/api_demo/again.git | Set-BitriseAppSshKey -PrivateKeyPath nothing-here");
+            Assert.Equal("Bitrise.RequestFailed", result.ErrorIds.Single());
+            Assert.Contains("This repository is already registered", result.AllErrors.Single().ToString(), StringComparison.Ordinal);
+            Assert.Empty(result.Output);
+        }
+        finally
+        {
+            _sandbox.Faults.Clear();
+        }
+    }
+
+    [Fact]
     public void Unknown_apps_are_NotFound_naming_the_slug_at_every_step()
     {
         var (privateKey, _) = BitriseTestData.OpenSshKey();
