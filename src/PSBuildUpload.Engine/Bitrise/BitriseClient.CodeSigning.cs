@@ -47,10 +47,10 @@ public sealed partial class BitriseClient
     }
 
     public Task ListProvisioningProfilesAsync(string appSlug, long? wanted, Func<BitriseProvisioningProfile, bool> onItem, Action<long?>? onTotal, CancellationToken cancellationToken) =>
-        ListAsync<BitriseCodeSigningData>(Collection(CodeSigningKind.ProvisioningProfile, appSlug), null, wanted, d => onItem(ToProfile(appSlug, d)), onTotal, AppNotFound(appSlug), cancellationToken);
+        ListAsync<BitriseCodeSigningData>(Collection(CodeSigningKind.ProvisioningProfile, appSlug), null, wanted, d => onItem(ToProfile(appSlug, d)), onTotal, SetupAppNotFound(appSlug), cancellationToken);
 
     public Task ListBuildCertificatesAsync(string appSlug, long? wanted, Func<BitriseBuildCertificate, bool> onItem, Action<long?>? onTotal, CancellationToken cancellationToken) =>
-        ListAsync<BitriseCodeSigningData>(Collection(CodeSigningKind.BuildCertificate, appSlug), null, wanted, d => onItem(ToCertificate(appSlug, d)), onTotal, AppNotFound(appSlug), cancellationToken);
+        ListAsync<BitriseCodeSigningData>(Collection(CodeSigningKind.BuildCertificate, appSlug), null, wanted, d => onItem(ToCertificate(appSlug, d)), onTotal, SetupAppNotFound(appSlug), cancellationToken);
 
     public async Task<BitriseProvisioningProfile> GetProvisioningProfileAsync(string appSlug, string slug, CancellationToken cancellationToken) =>
         ToProfile(appSlug, await GetCodeSigningFileAsync(CodeSigningKind.ProvisioningProfile, appSlug, slug, cancellationToken).ConfigureAwait(false));
@@ -124,7 +124,7 @@ public sealed partial class BitriseClient
         {
             JsonBody = JsonSerializer.Serialize(new Dictionary<string, object?> { ["upload_file_name"] = name, ["upload_file_size"] = file.Length }),
             Target = appSlug,
-            NotFoundMessage = AppNotFound(appSlug),
+            NotFoundMessage = SetupAppNotFound(appSlug),
         };
         var created = await SendJsonAsync(create, r => Data(r), cancellationToken).ConfigureAwait(false);
         if (string.IsNullOrEmpty(created.Slug) || !Uri.TryCreate(created.UploadUrl, UriKind.Absolute, out var uploadUrl))

@@ -59,7 +59,7 @@ public sealed partial class BitriseClient
         {
             JsonBody = JsonSerializer.Serialize(body),
             Target = appSlug,
-            NotFoundMessage = AppNotFound(appSlug),
+            NotFoundMessage = SetupAppNotFound(appSlug),
             CreatesResource = false,
         };
 
@@ -93,7 +93,7 @@ public sealed partial class BitriseClient
         {
             Target = buildSlug ?? appSlug,
             NotFoundMessage = buildSlug is null
-                ? AppNotFound(appSlug)
+                ? SetupAppNotFound(appSlug)
                 : $"No build with slug '{buildSlug}' of the Bitrise app '{appSlug}' is visible to this token: check both slugs (Get-BitriseBuild lists the builds).",
         };
     }

@@ -110,7 +110,7 @@ public sealed partial class BitriseClient
             ["auth_ssh_public_key"] = publicKey,
             ["is_register_key_into_provider_service"] = registerWithProvider,
         };
-        var answer = await SendSetupAsync(HttpMethod.Post, $"apps/{Segment(appSlug)}/register-ssh-key", body, appSlug, AppNotFound(appSlug), false, cancellationToken).ConfigureAwait(false);
+        var answer = await SendSetupAsync(HttpMethod.Post, $"apps/{Segment(appSlug)}/register-ssh-key", body, appSlug, SetupAppNotFound(appSlug), false, cancellationToken).ConfigureAwait(false);
         var (type, fingerprint) = BitriseSshKeys.Describe(publicKey);
         return new BitriseSshKeyRegistration
         {
@@ -125,7 +125,7 @@ public sealed partial class BitriseClient
     /// <summary><c>POST /apps/{slug}/register-webhook</c> (no body).</summary>
     public async Task<BitriseWebhookRegistration> RegisterWebhookAsync(string appSlug, CancellationToken cancellationToken)
     {
-        var answer = await SendSetupAsync(HttpMethod.Post, $"apps/{Segment(appSlug)}/register-webhook", null, appSlug, AppNotFound(appSlug), true, cancellationToken).ConfigureAwait(false);
+        var answer = await SendSetupAsync(HttpMethod.Post, $"apps/{Segment(appSlug)}/register-webhook", null, appSlug, SetupAppNotFound(appSlug), true, cancellationToken).ConfigureAwait(false);
         return new BitriseWebhookRegistration { AppSlug = appSlug, Status = answer.Status };
     }
 
@@ -150,7 +150,7 @@ public sealed partial class BitriseClient
         }
 
         AddIfSet(body, "organization_slug", finish.OrganizationSlug);
-        var answer = await SendSetupAsync(HttpMethod.Post, $"apps/{Segment(appSlug)}/finish", body, appSlug, AppNotFound(appSlug), false, cancellationToken).ConfigureAwait(false);
+        var answer = await SendSetupAsync(HttpMethod.Post, $"apps/{Segment(appSlug)}/finish", body, appSlug, SetupAppNotFound(appSlug), false, cancellationToken).ConfigureAwait(false);
         Redactor.Register(answer.BuildTriggerToken);
         return new BitriseAppFinish
         {
@@ -176,7 +176,7 @@ public sealed partial class BitriseClient
         return await SendJsonAsync(request, r => r.Body.Length == 0 ? new BitriseSetupAnswer() : Deserialize<BitriseSetupAnswer>(r), cancellationToken).ConfigureAwait(false);
     }
 
-    private static string AppNotFound(string appSlug) =>
+    private static string SetupAppNotFound(string appSlug) =>
         $"No Bitrise app with slug '{appSlug}' is visible to this token: check the slug (Get-BitriseApp lists them).";
 
     /// <summary>Host, owner (all path segments but the last) and repository name of https, ssh and scp-style URLs.</summary>

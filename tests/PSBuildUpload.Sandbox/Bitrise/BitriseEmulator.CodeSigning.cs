@@ -130,12 +130,12 @@ public sealed partial class BitriseEmulator
             || sizeElement.ValueKind != JsonValueKind.Number
             || !sizeElement.TryGetInt64(out var size))
         {
-            return BadRequest("upload_file_name and upload_file_size are required");
+            return Rejected("upload_file_name and upload_file_size are required");
         }
 
         if (size <= 0)
         {
-            return BadRequest("upload_file_size must be positive");
+            return Rejected("upload_file_size must be positive");
         }
 
         var slug = NewCodeSigningSlug();
@@ -163,7 +163,7 @@ public sealed partial class BitriseEmulator
         {
             if (!FileArrived(item))
             {
-                return BadRequest($"The file of {item.Slug} has not been uploaded (or not with the {item.UploadFileSize} bytes announced).");
+                return Rejected($"The file of {item.Slug} has not been uploaded (or not with the {item.UploadFileSize} bytes announced).");
             }
 
             // The seed: this has the same effect as PATCH {"processed":true}.
@@ -176,7 +176,7 @@ public sealed partial class BitriseEmulator
     {
         if (ParseObject(text) is not { } body)
         {
-            return BadRequest("The request body must be a JSON object.");
+            return Rejected("The request body must be a JSON object.");
         }
 
         lock (item)
@@ -188,17 +188,17 @@ public sealed partial class BitriseEmulator
             // The seed's three constraints, checked against the state before the change.
             if (item.IsProtected && isProtected == false)
             {
-                return BadRequest("is_protected cannot be changed once it is true");
+                return Rejected("is_protected cannot be changed once it is true");
             }
 
             if (item.IsProtected && isExpose is { } expose && expose != item.IsExpose)
             {
-                return BadRequest("is_expose cannot be changed while is_protected is true");
+                return Rejected("is_expose cannot be changed while is_protected is true");
             }
 
             if (item.Processed && processed == false)
             {
-                return BadRequest("processed cannot be changed once it is true");
+                return Rejected("processed cannot be changed once it is true");
             }
 
             item.Patches.Add(text!);

@@ -78,7 +78,7 @@ public sealed partial class BitriseEmulator
     {
         if (ParseObject(text) is not { } body || !body.TryGetProperty("app_config_datastore_yaml", out var field))
         {
-            return BadRequest("app_config_datastore_yaml is required");
+            return Rejected("app_config_datastore_yaml is required");
         }
 
         string yaml;
@@ -92,17 +92,17 @@ public sealed partial class BitriseEmulator
                 yaml = field.GetRawText();
                 break;
             default:
-                return BadRequest("app_config_datastore_yaml must be the YAML as a string");
+                return Rejected("app_config_datastore_yaml must be the YAML as a string");
         }
 
         if (!SandboxYaml.TryParse(yaml, out var config, out var fault))
         {
-            return BadRequest($"Invalid bitrise.yml: (Line: {fault.Line}, Col: {fault.Column}) {fault.Message}");
+            return Rejected($"Invalid bitrise.yml: (Line: {fault.Line}, Col: {fault.Column}) {fault.Message}");
         }
 
         if (config is not System.Collections.Generic.Dictionary<string, object?> map)
         {
-            return BadRequest("Invalid bitrise.yml: the top level must be a map");
+            return Rejected("Invalid bitrise.yml: the top level must be a map");
         }
 
         Configs[app.Slug] = yaml;

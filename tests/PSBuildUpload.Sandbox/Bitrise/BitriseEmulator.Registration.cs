@@ -74,7 +74,7 @@ public sealed partial class BitriseEmulator
     internal IResult WithApp(string appSlug, Func<SbApp, IResult> endpoint) =>
         Apps.TryGetValue(appSlug, out var app) ? endpoint(app) : NotFound("Not Found");
 
-    internal static IResult BadRequest(string message) => Results.Json(new { message }, Json, statusCode: 400);
+    internal static IResult Rejected(string message) => Results.Json(new { message }, Json, statusCode: 400);
 
     /// <summary>Reads the body (as text), then answers 401 or runs the endpoint with it.</summary>
     internal async Task<IResult> WithBodyAsync(HttpContext context, Func<string?, IResult> endpoint)
@@ -182,14 +182,14 @@ public sealed partial class BitriseEmulator
     {
         if (ParseObject(text) is not { } body)
         {
-            return BadRequest("The request body must be a JSON object.");
+            return Rejected("The request body must be a JSON object.");
         }
 
         var privateKey = String(body, "auth_ssh_private_key");
         var publicKey = String(body, "auth_ssh_public_key");
         if (string.IsNullOrWhiteSpace(privateKey) || string.IsNullOrWhiteSpace(publicKey))
         {
-            return BadRequest("auth_ssh_private_key and auth_ssh_public_key are required");
+            return Rejected("auth_ssh_private_key and auth_ssh_public_key are required");
         }
 
         var setup = SetupOf(app);
@@ -208,20 +208,20 @@ public sealed partial class BitriseEmulator
     {
         if (ParseObject(text) is not { } body)
         {
-            return BadRequest("The request body must be a JSON object.");
+            return Rejected("The request body must be a JSON object.");
         }
 
         var projectType = String(body, "project_type");
         var stack = String(body, "stack_id");
         if (string.IsNullOrWhiteSpace(projectType) || string.IsNullOrWhiteSpace(stack))
         {
-            return BadRequest("project_type and stack_id are required");
+            return Rejected("project_type and stack_id are required");
         }
 
         var mode = String(body, "mode");
         if (mode is not null && mode != "manual")
         {
-            return BadRequest("mode has to be 'manual'");
+            return Rejected("mode has to be 'manual'");
         }
 
         var envs = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -229,14 +229,14 @@ public sealed partial class BitriseEmulator
         {
             if (envElement.ValueKind != JsonValueKind.Object)
             {
-                return BadRequest("envs must be an object of strings");
+                return Rejected("envs must be an object of strings");
             }
 
             foreach (var env in envElement.EnumerateObject())
             {
                 if (env.Value.ValueKind != JsonValueKind.String)
                 {
-                    return BadRequest($"envs.{env.Name} must be a string");
+                    return Rejected($"envs.{env.Name} must be a string");
                 }
 
                 envs[env.Name] = env.Value.GetString()!;
