@@ -20,6 +20,20 @@
         'Submit-Build'
         'Send-BuildFile'
         'Get-BitriseApp'
+        'Get-BitriseUser'
+        'Get-BitriseOrganization'
+        'Register-BitriseApp'
+        'Set-BitriseAppSshKey'
+        'Register-BitriseAppWebhook'
+        'Complete-BitriseApp'
+        'Get-BitriseAppConfig'
+        'Set-BitriseAppConfig'
+        'Add-BitriseProvisioningProfile'
+        'Get-BitriseProvisioningProfile'
+        'Set-BitriseProvisioningProfile'
+        'Add-BitriseBuildCertificate'
+        'Get-BitriseBuildCertificate'
+        'Set-BitriseBuildCertificate'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -64,6 +64,16 @@ public static class ErrorIds
     {
         public const string InvalidSlug = "Bitrise.InvalidSlug";
         public const string RequestFailed = "Bitrise.RequestFailed";
+
+        // App setup and code signing: refused before any request (the API would refuse them too).
+        public const string InvalidSshKey = "Bitrise.InvalidSshKey";
+        public const string InvalidYaml = "Bitrise.InvalidYaml";
+        public const string UnprotectNotAllowed = "Bitrise.UnprotectNotAllowed";
+        public const string ExposeOfProtectedNotAllowed = "Bitrise.ExposeOfProtectedNotAllowed";
+        public const string UnprocessNotAllowed = "Bitrise.UnprocessNotAllowed";
+        public const string NothingToSet = "Bitrise.NothingToSet";
+        public const string InvalidUploadUrl = "Bitrise.InvalidUploadUrl";
+        public const string UploadRejected = "Bitrise.UploadRejected";
     }
 
     /// <summary>Every ErrorId the engine can raise: each common reason for each service, and each specific one.</summary>

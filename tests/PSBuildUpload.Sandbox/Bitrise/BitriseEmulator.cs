@@ -121,6 +121,10 @@ public sealed partial class BitriseEmulator
                 : NotFound("Organization not found")));
         api.MapGet("/apps/{appSlug}", (HttpContext c, string appSlug) => Authorized(c, () =>
             Apps.TryGetValue(appSlug, out var found) ? Data(AppJson(found)) : NotFound("Not Found")));
+        MapAccounts(api);
+        MapRegistration(api);
+        MapConfig(api);
+        MapCodeSigning(api);
         MapAreas(api);
     }
 
