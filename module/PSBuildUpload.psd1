@@ -20,6 +20,15 @@
         'Submit-Build'
         'Send-BuildFile'
         'Get-BitriseApp'
+        'Get-BitriseBuild'
+        'Start-BitriseBuild'
+        'Stop-BitriseBuild'
+        'Wait-BitriseBuild'
+        'Get-BitriseBuildLog'
+        'Get-BitriseArtifact'
+        'Set-BitriseArtifact'
+        'Remove-BitriseArtifact'
+        'Save-BitriseArtifact'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
