@@ -4,11 +4,13 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
+using System.Security;
 using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
 using PSBuildUpload.Core;
 using PSBuildUpload.Engine.Bitrise;
+using PSBuildUpload.Engine.Diagnostics;
 using PSBuildUpload.Engine.Errors;
 
 namespace PSBuildUpload.Bitrise;
@@ -46,8 +48,8 @@ public sealed class StartBitriseBuildCommand : BitriseCmdlet
     public string? CommitMessage { get; set; }
 
     /// <summary>
-    /// Environment variables for the build: name = value, sent with is_expand true; a value given as
-    /// @{ Value = '…'; IsExpand = $false } sets is_expand itself.
+    /// Environment variables for the build: name = value (text, or a SecureString for a secret), sent with is_expand
+    /// true; a value given as @{ Value = '…'; IsExpand = $false } sets is_expand itself.
     /// </summary>
     [Parameter]
     public IDictionary? Environment { get; set; }
@@ -137,7 +139,19 @@ public sealed class StartBitriseBuildCommand : BitriseCmdlet
                 }
             }
 
-            variables.Add(new BitriseBuildEnvironment(name, Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty, isExpand));
+            string text;
+            if (value is SecureString secret)
+            {
+                // A secret given as a SecureString goes to Bitrise as its text and is never shown by this module.
+                text = Connection.ServiceDefaults.ReadSecure(secret);
+                Redactor.Register(text);
+            }
+            else
+            {
+                text = Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty;
+            }
+
+            variables.Add(new BitriseBuildEnvironment(name, text, isExpand));
         }
 
         return variables;

@@ -22,10 +22,11 @@ public sealed class BitriseBuildControlTests : IClassFixture<SandboxFixture>
     {
         var app = NewApp(_sandbox, "start");
         using var session = Connected(_sandbox);
+        session.Set("Secret", PsSession.Secure("s3cr3t-$HOME"));
         _sandbox.Requests.Clear();
         var result = session.Run(
-            $"Start-BitriseBuild -AppSlug {app.Slug} -Branch main -Workflow primary -CommitMessage 'Release 1.2' -TriggeredBy ci " +
-            "-Environment ([ordered]@{ API_URL = 'https://example.com/api'; SECRET = @{ Value = 's3cr3t-$HOME'; IsExpand = $false } })");
+            $"Start-BitriseBuild -AppSlug {app.Slug} -Branch main -Workflow primary -CommitMessage 'Release 1.2' -TriggeredBy ci -Verbose " +
+            "-Environment ([ordered]@{ API_URL = 'https://example.com/api'; SECRET = @{ Value = $Secret; IsExpand = $false } })");
 
         Assert.Empty(result.AllErrors);
         var started = Assert.Single(result.Output);
@@ -51,6 +52,7 @@ public sealed class BitriseBuildControlTests : IClassFixture<SandboxFixture>
         Assert.Equal(2, environments.Length);
         Assert.Equal(("API_URL", "https://example.com/api", true), (environments[0].GetProperty("mapped_to").GetString(), environments[0].GetProperty("value").GetString(), environments[0].GetProperty("is_expand").GetBoolean()));
         Assert.Equal(("SECRET", "s3cr3t-$HOME", false), (environments[1].GetProperty("mapped_to").GetString(), environments[1].GetProperty("value").GetString(), environments[1].GetProperty("is_expand").GetBoolean()));
+        Assert.DoesNotContain("s3cr3t", result.AllText(), StringComparison.Ordinal);
     }
 
     [Fact]
