@@ -34,7 +34,18 @@ public sealed class SbBuildTimings
     /// <summary>Writes the chunks of each pair in reverse (1, 0, 3, 2…), as the real service sometimes does.</summary>
     public bool OutOfOrderChunks { get; set; } = true;
 
-    public SbBuildTimings Clone() => (SbBuildTimings)MemberwiseClone();
+    /// <summary>
+    /// Chunks written with a timestamp from before the cursor (a late write of an earlier second): following the
+    /// cursor never returns them, only the archived log has them.
+    /// </summary>
+    public HashSet<long> BackdatedPositions { get; set; } = new();
+
+    public SbBuildTimings Clone()
+    {
+        var copy = (SbBuildTimings)MemberwiseClone();
+        copy.BackdatedPositions = new HashSet<long>(BackdatedPositions);
+        return copy;
+    }
 }
 
 /// <summary>A log chunk: its text and its position in the log.</summary>
@@ -427,6 +438,7 @@ public sealed partial class BitriseEmulator
 
         build.Polls++;
         var timings = build.Timings;
+        long Stamp(SbLogChunk chunk, long now) => timings.BackdatedPositions.Contains(chunk.Position) ? now - 100 : now;
         if (build.IsOnHold)
         {
             if (build.Polls <= timings.OnHoldPolls)
@@ -444,7 +456,7 @@ public sealed partial class BitriseEmulator
         var stamp = NextLogTimestamp();
         foreach (var chunk in order.Take(Math.Max(1, timings.ChunksPerPoll)))
         {
-            build.Published.Add((chunk, stamp));
+            build.Published.Add((chunk, Stamp(chunk, stamp)));
         }
 
         var ran = build.Polls - timings.OnHoldPolls;
@@ -453,7 +465,7 @@ public sealed partial class BitriseEmulator
             var last = NextLogTimestamp();
             foreach (var chunk in PublishOrder(build))
             {
-                build.Published.Add((chunk, last));
+                build.Published.Add((chunk, Stamp(chunk, last)));
             }
 
             build.Status = timings.FinalStatus;

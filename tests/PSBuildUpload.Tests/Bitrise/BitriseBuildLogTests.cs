@@ -2,6 +2,8 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Text.RegularExpressions;
+using System.Threading;
+using System.Threading.Tasks;
 using PSBuildUpload.Sandbox;
 using PSBuildUpload.Sandbox.Bitrise;
 using PSBuildUpload.Tests.Infrastructure;
@@ -99,6 +101,53 @@ public sealed class BitriseBuildLogTests : IClassFixture<SandboxFixture>
         Assert.DoesNotContain("timestamp=", logCalls[0].Query, StringComparison.Ordinal);
         Assert.All(logCalls.Skip(1), c => Assert.Matches(@"^\?timestamp=\d+&limit=50$", c.Query));
         Assert.Empty(_sandbox.Requests.Matching("GET", "/storage/"));
+    }
+
+    [Fact]
+    public void Follow_takes_a_chunk_the_cursor_missed_from_the_archived_answer_and_keeps_the_order()
+    {
+        var app = NewApp(_sandbox, "late-chunk");
+        var chunks = Enumerable.Range(0, 6).Select(i => new SbLogChunk(i, $"line {i}\n")).ToList();
+        var build = _sandbox.Bitrise.AddBuild(new SbBuild
+        {
+            AppSlug = app.Slug,
+            StartedOnWorkerAt = DateTimeOffset.UtcNow,
+            LogChunks = chunks,
+            Timings = new SbBuildTimings { OnHoldPolls = 0, RunningPolls = 8, OutOfOrderChunks = false, BackdatedPositions = { 3 }, ArchiveDelayPolls = 2 },
+        });
+        using var session = Connected(_sandbox);
+        _sandbox.Requests.Clear();
+        var result = session.Run($"Get-BitriseBuildLog -AppSlug {app.Slug} -BuildSlug {build.Slug} -Follow");
+
+        Assert.Empty(result.AllErrors);
+        Assert.Empty(result.Warning);
+        Assert.Equal(chunks.Select(c => c.Text.TrimEnd('\n')), result.Output.Select(o => (string)o.BaseObject));
+        Assert.Empty(_sandbox.Requests.Matching("GET", "/storage/"));
+    }
+
+    [Fact]
+    public async Task Stopping_a_follow_into_a_file_leaves_no_partial_file()
+    {
+        var app = NewApp(_sandbox, "stop-follow");
+        var build = Running(_sandbox, app.Slug);
+        var folder = NewFolder();
+        using var session = Connected(_sandbox);
+        var (shell, completion) = session.Start($"Get-BitriseBuildLog -AppSlug {app.Slug} -BuildSlug {build.Slug} -Follow -OutFile {Quote(Path.Combine(folder, "live.log"))}");
+        using (var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            while (_sandbox.Requests.All.Count(r => r.Path.EndsWith($"/builds/{build.Slug}/log", StringComparison.Ordinal)) < 3)
+            {
+                await Task.Delay(20, limit.Token);
+            }
+        }
+
+        shell.Stop();
+        var result = await completion;
+        shell.Dispose();
+
+        Assert.Empty(result.Output);
+        Assert.Empty(Directory.GetFileSystemEntries(folder));
+        Assert.Equal(0, build.Status);
     }
 
     [Fact]
