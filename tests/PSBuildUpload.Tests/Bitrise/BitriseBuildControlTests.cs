@@ -293,6 +293,18 @@ public sealed class BitriseBuildControlTests : IClassFixture<SandboxFixture>
         Assert.Empty(_sandbox.Requests.All);
     }
 
+    [Fact]
+    public void The_module_loads_the_table_views_of_builds_and_artifacts()
+    {
+        using var session = new PsSession();
+        var result = session.Run("(Get-Module PSBuildUpload).ExportedFormatFiles | ForEach-Object { [IO.Path]::GetFileName($_) }");
+        Assert.Empty(result.AllErrors);
+        Assert.Contains("PSBuildUpload.Bitrise.Builds.Format.ps1xml", result.Output.Select(o => o.ToString()));
+
+        // Throws FormatTableLoadException, with the faults, when the file does not load cleanly.
+        _ = new System.Management.Automation.Runspaces.FormatTable(new[] { System.IO.Path.Combine(Repo.ModuleFolder, "PSBuildUpload.Bitrise.Builds.Format.ps1xml") });
+    }
+
     private async Task PolledAsync(string buildSlug)
     {
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
