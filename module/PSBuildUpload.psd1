@@ -11,7 +11,7 @@
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Core', 'Desktop')
     DotNetFrameworkVersion = '4.7.2'
-    FormatsToProcess     = @()
+    FormatsToProcess     = @('PSBuildUpload.Bitrise.Builds.Format.ps1xml')
     CmdletsToExport      = @(
         'Connect-BuildService'
         'Disconnect-BuildService'
@@ -34,6 +34,15 @@
         'Add-BitriseBuildCertificate'
         'Get-BitriseBuildCertificate'
         'Set-BitriseBuildCertificate'
+        'Get-BitriseBuild'
+        'Start-BitriseBuild'
+        'Stop-BitriseBuild'
+        'Wait-BitriseBuild'
+        'Get-BitriseBuildLog'
+        'Get-BitriseArtifact'
+        'Set-BitriseArtifact'
+        'Remove-BitriseArtifact'
+        'Save-BitriseArtifact'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

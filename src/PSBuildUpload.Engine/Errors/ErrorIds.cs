@@ -74,6 +74,21 @@ public static class ErrorIds
         public const string NothingToSet = "Bitrise.NothingToSet";
         public const string InvalidUploadUrl = "Bitrise.InvalidUploadUrl";
         public const string UploadRejected = "Bitrise.UploadRejected";
+
+        // Builds, logs and artifacts.
+        public const string InvalidDateRange = "Bitrise.InvalidDateRange";
+        public const string InvalidBuildNumber = "Bitrise.InvalidBuildNumber";
+        public const string MissingBuildTarget = "Bitrise.MissingBuildTarget";
+        public const string InvalidEnvironment = "Bitrise.InvalidEnvironment";
+        public const string AbortRefused = "Bitrise.AbortRefused";
+        public const string InvalidTimeout = "Bitrise.InvalidTimeout";
+        public const string InvalidPollInterval = "Bitrise.InvalidPollInterval";
+        public const string WaitTimedOut = "Bitrise.WaitTimedOut";
+        public const string LogNotAvailable = "Bitrise.LogNotAvailable";
+        public const string LogNotArchived = "Bitrise.LogNotArchived";
+        public const string PublicPageNotSupported = "Bitrise.PublicPageNotSupported";
+        public const string ArtifactNotDownloadable = "Bitrise.ArtifactNotDownloadable";
+        public const string InvalidDestination = "Bitrise.InvalidDestination";
     }
 
     /// <summary>Every ErrorId the engine can raise: each common reason for each service, and each specific one.</summary>

@@ -125,6 +125,9 @@ public sealed partial class BitriseEmulator
         MapRegistration(api);
         MapConfig(api);
         MapCodeSigning(api);
+        MapBuilds(api);
+        MapLogs(api);
+        MapArtifacts(api);
         MapAreas(api);
     }
 

@@ -1,0 +1,65 @@
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using PSBuildUpload.Core;
+using PSBuildUpload.Engine.Bitrise;
+using PSBuildUpload.Engine.Errors;
+
+namespace PSBuildUpload.Bitrise;
+
+/// <summary>
+/// Downloads artifacts into a folder under their titles (made safe: a title never leads outside the folder),
+/// streamed with progress, and emits where each went with its SHA-256. An existing file is an error unless -Force.
+/// </summary>
+[Cmdlet(VerbsData.Save, "BitriseArtifact")]
+[OutputType(typeof(SavedBitriseArtifact))]
+public sealed class SaveBitriseArtifactCommand : BitriseCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [AllowEmptyString]
+    public string AppSlug { get; set; } = string.Empty;
+
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+    [AllowEmptyString]
+    public string BuildSlug { get; set; } = string.Empty;
+
+    [Parameter(Mandatory = true, Position = 2, ValueFromPipelineByPropertyName = true)]
+    [AllowEmptyString]
+    public string ArtifactSlug { get; set; } = string.Empty;
+
+    /// <summary>The folder to save into (created when missing).</summary>
+    [Parameter(Mandatory = true)]
+    [AllowEmptyString]
+    public string Destination { get; set; } = string.Empty;
+
+    /// <summary>Replaces a file of the same name.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override async Task ProcessRecordAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var app = ValidateSlug(AppSlug, nameof(AppSlug));
+            var build = ValidateSlug(BuildSlug, nameof(BuildSlug));
+            var slug = ValidateSlug(ArtifactSlug, nameof(ArtifactSlug));
+            if (string.IsNullOrWhiteSpace(Destination))
+            {
+                throw new BuildServiceException(
+                    ErrorIds.Bitrise.InvalidDestination,
+                    ErrorKind.InvalidArgument,
+                    "-Destination is empty. Give the folder to save the artifacts in, for example -Destination ./out.",
+                    Destination)
+                {
+                    IsTerminating = true,
+                };
+            }
+
+            Emit(await Client.SaveArtifactAsync(app, build, slug, ResolvePath(Destination), Force, cancellationToken).ConfigureAwait(false));
+        }
+        catch (BuildServiceException e)
+        {
+            EmitError(e);
+        }
+    }
+}
