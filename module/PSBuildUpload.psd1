@@ -19,6 +19,9 @@
         'New-UploadContext'
         'Submit-Build'
         'Send-BuildFile'
+        'Publish-AppliveryBuild'
+        'Get-AppliveryBuild'
+        'Wait-AppliveryBuild'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

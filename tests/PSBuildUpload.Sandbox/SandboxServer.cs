@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using PSBuildUpload.Sandbox.Applivery;
 using PSBuildUpload.Sandbox.Infrastructure;
 using PSBuildUpload.Sandbox.ProductScience;
 
@@ -29,6 +30,7 @@ public sealed class SandboxServer : IAsyncDisposable, IDisposable
         OtherHostUri = new Uri($"http://localhost:{port}/");
         Storage = new PresignedStorage(this);
         ProductScience = new ProductScienceEmulator(this);
+        Applivery = new AppliveryEmulator(this);
     }
 
     public int Port { get; }
@@ -48,6 +50,9 @@ public sealed class SandboxServer : IAsyncDisposable, IDisposable
     public PresignedStorage Storage { get; }
 
     public ProductScienceEmulator ProductScience { get; }
+
+    /// <summary>Applivery's upload host and api host, both at this address (their paths differ).</summary>
+    public AppliveryEmulator Applivery { get; }
 
     /// <summary>Starts a sandbox on <paramref name="port"/>, or on a free port when it is 0.</summary>
     public static async Task<SandboxServer> StartAsync(int port = 0, CancellationToken cancellationToken = default)
@@ -73,6 +78,7 @@ public sealed class SandboxServer : IAsyncDisposable, IDisposable
         ControlEndpoints.Map(app, sandbox);
         sandbox.Storage.Map(app);
         sandbox.ProductScience.Map(app);
+        sandbox.Applivery.Map(app);
         await app.StartAsync(cancellationToken);
         return sandbox;
     }
