@@ -154,7 +154,7 @@ public sealed class AppliveryClient : ServiceClient, IAppliveryClient
             fields.Count == 0 ? "(none)" : string.Join(", ", fields.Select(f => f.Key))));
 
         var progress = new ProgressReporter(Observer, "Uploading " + file.Name + " to Applivery", file.Length);
-        var response = await Advised(SendContentAsync(request, (watchdog, reporter) => Form(valid, fields, watchdog, reporter), progress, cancellationToken)).ConfigureAwait(false);
+        var response = await Advised(request, SendContentAsync(request, (watchdog, reporter) => Form(valid, fields, watchdog, reporter), progress, cancellationToken)).ConfigureAwait(false);
         progress.Complete();
         try
         {
@@ -177,7 +177,7 @@ public sealed class AppliveryClient : ServiceClient, IAppliveryClient
                 ? $"No build '{buildId}' in the app of this token: check the id and that the token is the app token of the app the build belongs to."
                 : $"No build '{buildId}' in {workspace}: check the ids.",
         };
-        return Advised(SendJsonAsync(request, r => Stamp(ReadBuild(r), workspace), cancellationToken));
+        return Advised(request, SendJsonAsync(request, r => Stamp(ReadBuild(r), workspace), cancellationToken));
     }
 
     public async Task ListBuildsAsync(AppliveryBuildQuery query, AppliveryWorkspace? workspace, Func<AppliveryBuildPage, bool> onPage, CancellationToken cancellationToken)
@@ -211,7 +211,7 @@ public sealed class AppliveryClient : ServiceClient, IAppliveryClient
                 NotFoundMessage = workspace is null ? null : $"Check the ids of {workspace}.",
             };
             var current = page;
-            var result = await Advised(SendJsonAsync(request, r => ReadPage(r, current, valid.PageSize, workspace), cancellationToken)).ConfigureAwait(false);
+            var result = await Advised(request, SendJsonAsync(request, r => ReadPage(r, current, valid.PageSize, workspace), cancellationToken)).ConfigureAwait(false);
             if (!onPage(result) || !result.HasNextPage || result.Items.Length == 0)
             {
                 return;
@@ -536,13 +536,13 @@ public sealed class AppliveryClient : ServiceClient, IAppliveryClient
     }
 
     /// <summary>Adds the advice of a named Applivery error code to an error raised from a status answer.</summary>
-    private static async Task<T> Advised<T>(Task<T> task)
+    private static async Task<T> Advised<T>(ApiRequest request, Task<T> task)
     {
         try
         {
             return await task.ConfigureAwait(false);
         }
-        catch (BuildServiceException e) when (e.RecommendedAction is null && CodeAdvice(e.ErrorId, null) is { } advice)
+        catch (BuildServiceException e) when (e.RecommendedAction is null && CodeAdvice(e.ErrorId, request) is { } advice)
         {
             throw new BuildServiceException(e.ErrorId, e.Kind, e.Message, e.Target, e.InnerException)
             {
@@ -555,17 +555,20 @@ public sealed class AppliveryClient : ServiceClient, IAppliveryClient
         }
     }
 
-    private static string? CodeAdvice(string errorId, ApiRequest? request) => errorId switch
+    private static string? CodeAdvice(string errorId, ApiRequest request) => errorId switch
     {
-        ErrorIds.Applivery.EntityNotFound => request?.NotFoundMessage ?? "Check the ids in the command.",
+        ErrorIds.Applivery.EntityNotFound => request.NotFoundMessage ?? "Check the ids in the command.",
         ErrorIds.Applivery.TokenExpired => "The token has expired: create a new one in the Applivery dashboard and give it with -Token, Connect-BuildService -Service Applivery or $env:APPLIVERY_TOKEN.",
         ErrorIds.Applivery.TokenEmpty => "No token reached Applivery: give one with -Token, Connect-BuildService -Service Applivery or $env:APPLIVERY_TOKEN.",
         ErrorIds.Applivery.TokenInvalid => "The token was refused. An app token works only with the Integrations API (no -OrganizationId/-ApplicationId); a service-account token only with the Workspace API (-OrganizationId and -ApplicationId).",
         ErrorIds.Applivery.InvalidBuildFile => "Applivery could not use the build file: check that it is a complete build of a supported type, and for custom platforms give -PackageName, -PackageVersion and -PackageIcon.",
         ErrorIds.Applivery.SlugAlreadyUsed => "Applivery says the slug is already used: choose another one.",
-        _ when request is not null => "Applivery's API reference lists its error codes.",
+        _ when IsCodeId(errorId) => "Applivery's API reference lists its error codes.",
         _ => null,
     };
+
+    private static bool IsCodeId(string errorId) =>
+        errorId.StartsWith("Applivery.", StringComparison.Ordinal) && errorId.Length > "Applivery.".Length && errorId.Substring("Applivery.".Length).All(char.IsDigit);
 
     private static ErrorKind CodeKind(string errorId) => errorId switch
     {

@@ -24,10 +24,16 @@ public sealed class GetAppliveryBuildCommand : AppliveryCmdlet
     public string BuildId { get; set; } = string.Empty;
 
     /// <summary>With -ApplicationId: the Workspace API (service-account token).</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    /// <remarks>
+    /// Taken from the pipeline in the One set only: were they pipeline-bound in the List set too, a piped build
+    /// would satisfy List and PowerShell would then bind the whole object to -BuildId as text.
+    /// </remarks>
+    [Parameter(ParameterSetName = OneSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = ListSet)]
     public string? OrganizationId { get; set; }
 
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = OneSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = ListSet)]
     public string? ApplicationId { get; set; }
 
     [Parameter(ParameterSetName = ListSet)]
