@@ -1,7 +1,6 @@
 using System;
 using System.Linq;
 using PSBuildUpload.Sandbox;
-using PSBuildUpload.Sandbox.Applivery;
 using PSBuildUpload.Sandbox.Infrastructure;
 using PSBuildUpload.Tests.Infrastructure;
 using Xunit;
