@@ -43,6 +43,9 @@
         'Set-BitriseArtifact'
         'Remove-BitriseArtifact'
         'Save-BitriseArtifact'
+        'Publish-AppliveryBuild'
+        'Get-AppliveryBuild'
+        'Wait-AppliveryBuild'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using PSBuildUpload.Sandbox.Applivery;
 using PSBuildUpload.Sandbox.Bitrise;
 using PSBuildUpload.Sandbox.Infrastructure;
 using PSBuildUpload.Sandbox.ProductScience;
@@ -32,6 +33,7 @@ public sealed class SandboxServer : IAsyncDisposable, IDisposable
         Storage = new PresignedStorage(this);
         ProductScience = new ProductScienceEmulator(this);
         Bitrise = new BitriseEmulator(this);
+        Applivery = new AppliveryEmulator(this);
     }
 
     public int Port { get; }
@@ -56,6 +58,9 @@ public sealed class SandboxServer : IAsyncDisposable, IDisposable
     public ProductScienceEmulator ProductScience { get; }
 
     public BitriseEmulator Bitrise { get; }
+
+    /// <summary>Applivery's upload host and api host, both at this address (their paths differ).</summary>
+    public AppliveryEmulator Applivery { get; }
 
     /// <summary>Starts a sandbox on <paramref name="port"/>, or on a free port when it is 0.</summary>
     public static async Task<SandboxServer> StartAsync(int port = 0, CancellationToken cancellationToken = default)
@@ -82,6 +87,7 @@ public sealed class SandboxServer : IAsyncDisposable, IDisposable
         sandbox.Storage.Map(app);
         sandbox.ProductScience.Map(app);
         sandbox.Bitrise.Map(app);
+        sandbox.Applivery.Map(app);
         await app.StartAsync(cancellationToken);
         return sandbox;
     }

@@ -1,5 +1,7 @@
 using System;
 using System.Globalization;
+using System.IO;
+using System.Text.Json;
 
 namespace PSBuildUpload.Engine.Ci;
 
@@ -33,9 +35,12 @@ public sealed class CiEnvironment
     /// <summary>The commit's time, if the CI says so (GitLab does); otherwise git is asked.</summary>
     public DateTimeOffset? CommitTimestamp { get; private set; }
 
-    public static CiEnvironment? Detect(Func<string, string?>? getEnvironment = null)
+    /// <param name="getEnvironment">Reads an environment variable (injectable for tests).</param>
+    /// <param name="readFile">Reads a file the CI points at (GitHub's event payload); null when it cannot.</param>
+    public static CiEnvironment? Detect(Func<string, string?>? getEnvironment = null, Func<string, string?>? readFile = null)
     {
         getEnvironment ??= Environment.GetEnvironmentVariable;
+        readFile ??= ReadSmallFile;
         string? Get(string name)
         {
             var value = getEnvironment(name);
@@ -60,6 +65,7 @@ public sealed class CiEnvironment
                 BuildUrl = projectUrl is null || Get("BUILD_BUILDID") is not { } id ? null : projectUrl + "/_build/results?buildId=" + id,
                 CiUrl = projectUrl,
                 RepositoryUrl = Get("BUILD_REPOSITORY_URI"),
+                TriggeredAt = ParseDate(Get("SYSTEM_PIPELINESTARTTIME")),
             };
         }
 
@@ -69,10 +75,13 @@ public sealed class CiEnvironment
             var repository = Get("GITHUB_REPOSITORY");
             var repositoryUrl = repository is null ? null : server.TrimEnd('/') + "/" + repository;
             var isTag = string.Equals(Get("GITHUB_REF_TYPE"), "tag", StringComparison.Ordinal);
+            var (message, commitTime) = GitHubHeadCommit(Get("GITHUB_EVENT_PATH"), readFile);
             return new CiEnvironment
             {
                 Name = "GitHub Actions",
                 Commit = Get("GITHUB_SHA"),
+                CommitMessage = message,
+                CommitTimestamp = commitTime,
                 Branch = isTag ? null : Get("GITHUB_HEAD_REF") ?? Get("GITHUB_REF_NAME"),
                 Tag = isTag ? Get("GITHUB_REF_NAME") : null,
                 BuildNumber = Get("GITHUB_RUN_NUMBER"),
@@ -148,6 +157,51 @@ public sealed class CiEnvironment
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// GitHub has no variable for the commit message; a push event's payload (the file GITHUB_EVENT_PATH names)
+    /// carries it, with the commit's time, in head_commit. Other events have no head_commit: nothing is known.
+    /// </summary>
+    private static (string? Message, DateTimeOffset? Timestamp) GitHubHeadCommit(string? eventPath, Func<string, string?> readFile)
+    {
+        var json = eventPath is null ? null : readFile(eventPath);
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            return (null, null);
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(json!);
+            if (document.RootElement.ValueKind != JsonValueKind.Object
+                || !document.RootElement.TryGetProperty("head_commit", out var head)
+                || head.ValueKind != JsonValueKind.Object)
+            {
+                return (null, null);
+            }
+
+            var message = head.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString()?.Trim() : null;
+            var timestamp = head.TryGetProperty("timestamp", out var t) && t.ValueKind == JsonValueKind.String ? ParseDate(t.GetString()) : null;
+            return (string.IsNullOrEmpty(message) ? null : message, timestamp);
+        }
+        catch (JsonException)
+        {
+            return (null, null);
+        }
+    }
+
+    private static string? ReadSmallFile(string path)
+    {
+        try
+        {
+            var file = new FileInfo(path);
+            return file.Exists && file.Length < 16 * 1024 * 1024 ? File.ReadAllText(file.FullName) : null;
+        }
+        catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is ArgumentException || e is NotSupportedException)
+        {
+            return null;
+        }
     }
 
     private static bool IsTrue(string? value) =>

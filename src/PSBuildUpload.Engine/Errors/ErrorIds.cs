@@ -91,6 +91,56 @@ public static class ErrorIds
         public const string InvalidDestination = "Bitrise.InvalidDestination";
     }
 
+    public static class Applivery
+    {
+        // Refused before any request.
+        public const string UnsupportedFileType = "Applivery.UnsupportedFileType";
+        public const string PackageFieldsRequired = "Applivery.PackageFieldsRequired";
+        public const string InvalidPackageIcon = "Applivery.InvalidPackageIcon";
+        public const string InvalidBuildPlatform = "Applivery.InvalidBuildPlatform";
+        public const string InvalidNotifyLanguage = "Applivery.InvalidNotifyLanguage";
+        public const string InvalidNotifyFilter = "Applivery.InvalidNotifyFilter";
+        public const string InvalidTag = "Applivery.InvalidTag";
+        public const string InvalidChangelog = "Applivery.InvalidChangelog";
+        public const string InvalidOrganizationId = "Applivery.InvalidOrganizationId";
+        public const string InvalidApplicationId = "Applivery.InvalidApplicationId";
+        public const string InvalidBuildId = "Applivery.InvalidBuildId";
+        public const string InvalidStatus = "Applivery.InvalidStatus";
+        public const string InvalidOs = "Applivery.InvalidOs";
+        public const string InvalidPageSize = "Applivery.InvalidPageSize";
+        public const string InvalidTimeout = "Applivery.InvalidTimeout";
+        public const string InvalidPollInterval = "Applivery.InvalidPollInterval";
+
+        // The service's numeric error codes that have a name; any other code becomes Applivery.<code>.
+        public const string EntityNotFound = "Applivery.EntityNotFound";
+        public const string TokenExpired = "Applivery.TokenExpired";
+        public const string TokenEmpty = "Applivery.TokenEmpty";
+        public const string TokenInvalid = "Applivery.TokenInvalid";
+        public const string InvalidBuildFile = "Applivery.InvalidBuildFile";
+        public const string SlugAlreadyUsed = "Applivery.SlugAlreadyUsed";
+
+        /// <summary>An HTML page or other body that is not JSON, at any status.</summary>
+        public const string NonJsonResponse = "Applivery.NonJsonResponse";
+
+        /// <summary>Processing of an uploaded build ended in status <c>error</c>.</summary>
+        public const string BuildProcessingFailed = "Applivery.BuildProcessingFailed";
+
+        /// <summary>-Wait or Wait-AppliveryBuild ran out of time before processing ended.</summary>
+        public const string WaitTimeout = "Applivery.WaitTimeout";
+
+        /// <summary>The ErrorId of one of the service's numeric error codes.</summary>
+        public static string ForCode(long code) => code switch
+        {
+            3001 => EntityNotFound,
+            3002 => TokenExpired,
+            4002 => TokenEmpty,
+            4004 => TokenInvalid,
+            5006 => InvalidBuildFile,
+            5024 => SlugAlreadyUsed,
+            _ => "Applivery." + code.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+    }
+
     /// <summary>Every ErrorId the engine can raise: each common reason for each service, and each specific one.</summary>
     public static IReadOnlyCollection<string> All()
     {

@@ -28,10 +28,13 @@ internal sealed class ProgressReporter
         _activity = activity;
         _total = total;
         _enabled = total is null || total >= Threshold;
-        ActivityId = Interlocked.Increment(ref _nextActivityId);
+        ActivityId = NewActivityId();
     }
 
     public int ActivityId { get; }
+
+    /// <summary>An activity id for other progress (a wait) that must not collide with a transfer's.</summary>
+    public static int NewActivityId() => Interlocked.Increment(ref _nextActivityId);
 
     public long Done => Interlocked.Read(ref _done);
 
