@@ -153,13 +153,16 @@ public sealed class AppliveryCiMetadataTests : IClassFixture<SandboxFixture>
     {
         var apk = Build("token.apk");
         var before = AppliverySandbox.Requests(_sandbox);
+        // Each command on its own: a missing token is terminating, so it would end a script of three.
         var missing = InEnvironment(new Dictionary<string, string?>(), () =>
         {
             using var session = new PsSession(_sandbox);
-            return session.Run($"Publish-AppliveryBuild -Path {Q(apk)} -NoCiMetadata -BaseUri $Base; Get-AppliveryBuild -BaseUri $Base; Wait-AppliveryBuild -BuildId abc -BaseUri $Base");
+            return new[] { $"Publish-AppliveryBuild -Path {Q(apk)} -NoCiMetadata -BaseUri $Base", "Get-AppliveryBuild -BaseUri $Base", "Wait-AppliveryBuild -BuildId abc -BaseUri $Base" }
+                .Select(script => session.Run(script)).ToArray();
         });
-        Assert.Equal(new[] { "Applivery.TokenMissing", "Applivery.TokenMissing", "Applivery.TokenMissing" }, missing.ErrorIds);
-        Assert.Contains("APPLIVERY_TOKEN", missing.AllErrors.First().ErrorDetails.Message, StringComparison.Ordinal);
+        Assert.All(missing, r => Assert.Equal("Applivery.TokenMissing", Assert.Single(r.ErrorIds)));
+        Assert.All(missing, r => Assert.NotNull(r.Terminating));
+        Assert.Contains("APPLIVERY_TOKEN", missing[0].AllErrors.First().ErrorDetails.Message, StringComparison.Ordinal);
         Assert.Equal(before, AppliverySandbox.Requests(_sandbox));
 
         var fromEnvironment = InEnvironment(new Dictionary<string, string?> { ["APPLIVERY_TOKEN"] = _sandbox.Tokens.AppliveryApp }, () =>
