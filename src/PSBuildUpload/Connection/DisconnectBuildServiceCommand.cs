@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using PSBuildUpload.Completion;
 
 
 namespace PSBuildUpload.Connection;
@@ -8,7 +9,9 @@ namespace PSBuildUpload.Connection;
 [OutputType(typeof(void))]
 public sealed class DisconnectBuildServiceCommand : PSCmdlet
 {
+    /// <summary>The services whose connections to forget.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(BuildServiceCompleter))]
     public BuildService[] Service { get; set; } = System.Array.Empty<BuildService>();
 
     protected override void ProcessRecord()
