@@ -121,6 +121,7 @@ public sealed partial class BitriseEmulator
                 : NotFound("Organization not found")));
         api.MapGet("/apps/{appSlug}", (HttpContext c, string appSlug) => Authorized(c, () =>
             Apps.TryGetValue(appSlug, out var found) ? Data(AppJson(found)) : NotFound("Not Found")));
+        MapCompletion(api);
         MapAreas(api);
     }
 
