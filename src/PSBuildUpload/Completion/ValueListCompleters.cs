@@ -24,19 +24,6 @@ public abstract class ValueListCompleter : IArgumentCompleter
     protected static KeyValuePair<string, string> Value(string value, string toolTip) => new(value, toolTip);
 }
 
-/// <summary>Tab completion of -Service: the three services.</summary>
-public sealed class BuildServiceCompleter : ValueListCompleter
-{
-    private static readonly KeyValuePair<string, string>[] Services =
-    {
-        Value(nameof(BuildService.ProductScience), "Product Science Tool: build uploads (New-UploadContext, Submit-Build, Send-BuildFile)"),
-        Value(nameof(BuildService.Applivery), "Applivery: publish builds and follow their processing"),
-        Value(nameof(BuildService.Bitrise), "Bitrise API v0.1: apps, configuration, code signing, builds, logs, artifacts"),
-    };
-
-    protected override IReadOnlyList<KeyValuePair<string, string>> Values => Services;
-}
-
 /// <summary>Tab completion of a Bitrise build's -Status.</summary>
 public sealed class BitriseBuildStatusCompleter : ValueListCompleter
 {

@@ -1,6 +1,5 @@
 using System;
 using System.Management.Automation;
-using PSBuildUpload.Completion;
 using System.Security;
 using PSBuildUpload.Core;
 
@@ -18,7 +17,6 @@ public sealed class ConnectBuildServiceCommand : PSCmdlet
 {
     /// <summary>The service to connect: ProductScience, Applivery or Bitrise.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [ArgumentCompleter(typeof(BuildServiceCompleter))]
     public BuildService Service { get; set; }
 
     /// <summary>The API token. Optional: without it, calls fall back to the environment variable (and files).</summary>

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using PSBuildUpload.Completion;
 
 
 namespace PSBuildUpload.Connection;
@@ -11,7 +10,6 @@ public sealed class DisconnectBuildServiceCommand : PSCmdlet
 {
     /// <summary>The services whose connections to forget.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [ArgumentCompleter(typeof(BuildServiceCompleter))]
     public BuildService[] Service { get; set; } = System.Array.Empty<BuildService>();
 
     protected override void ProcessRecord()

@@ -1,6 +1,5 @@
 using System;
 using System.Management.Automation;
-using PSBuildUpload.Completion;
 
 using PSBuildUpload.Engine.Auth;
 using PSBuildUpload.Engine.Connection;
@@ -17,7 +16,6 @@ public sealed class GetBuildServiceConnectionCommand : PSCmdlet
 {
     /// <summary>The services to show; all three when omitted.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-    [ArgumentCompleter(typeof(BuildServiceCompleter))]
     public BuildService[]? Service { get; set; }
 
     /// <summary>Only services connected with Connect-BuildService.</summary>

@@ -121,8 +121,7 @@ public sealed class CiLoggingTests : IClassFixture<SandboxFixture>
         {
             using var session = new PsSession(_sandbox);
             var tagged = session.Run("""
-                $records = New-Object System.Collections.Generic.List[object]
-                try { New-UploadContext -Project demo -BaseUri 'http://example.com' -InformationVariable +records } catch { }
+                try { New-UploadContext -Project demo -BaseUri 'http://example.com' -InformationVariable records } catch { }
                 $records | ForEach-Object { ($_.Tags -join ',') + '|' + $_.MessageData }
                 """);
             Assert.StartsWith("PSHOST|##vso[task.logissue type=error;code=ProductScience.InsecureBaseUri]", tagged.Output.Single().ToString(), StringComparison.Ordinal);

@@ -137,7 +137,7 @@ public sealed class HelpTests
     }
 
     [Fact]
-    public void The_about_topic_is_built_from_the_markdown_and_Get_Help_finds_it_in_the_module_folder()
+    public void The_about_topic_is_built_from_the_markdown_and_Get_Help_finds_it_by_name()
     {
         var topic = Path.Combine(Repo.ModuleFolder, "en-US", "about_PSBuildUpload.help.txt");
         Assert.True(File.Exists(topic));
@@ -153,13 +153,13 @@ public sealed class HelpTests
         }
 
         Assert.DoesNotContain("```", text, StringComparison.Ordinal);
-        Assert.All(text.Split('\n'), line => Assert.True(line.Length <= 100, "Line too long for a console: " + line));
+        // Prose is wrapped for an 80-column console; code (indented by eight) is kept as written.
+        Assert.All(text.Split('\n').Where(l => !l.StartsWith("        ", StringComparison.Ordinal)), line => Assert.True(line.Length <= 80, "Line too long for a console: " + line));
 
         using var session = new PsSession();
-        session.Set("Topic", topic);
-        var help = session.Run("Get-Help $Topic");
+        var help = session.Run("Get-Help about_PSBuildUpload");
         Assert.Empty(help.AllErrors);
-        Assert.Contains("about_PSBuildUpload", string.Join("\n", help.Output.Select(o => o.ToString())), StringComparison.Ordinal);
+        Assert.StartsWith("TOPIC\n    about_PSBuildUpload", string.Concat(help.Output.Select(o => o.ToString())).Replace("\r\n", "\n", StringComparison.Ordinal), StringComparison.Ordinal);
     }
 
     private static string Normalize(string list) =>
