@@ -1,5 +1,6 @@
 # Pester 5 tests of listing Bitrise apps: paging as PowerShell users know it (-First, -Skip, -IncludeTotalCount)
 # and binding by property name. Started by build.ps1 with the sandbox's address, tokens and the module's manifest.
+[Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSReviewUnusedParameter', 'ProductScienceToken', Justification = 'build.ps1 passes the same data to every file.')]
 param(
     [Parameter(Mandatory)] [string] $BaseUri,
     [Parameter(Mandatory)] [string] $ProductScienceToken,

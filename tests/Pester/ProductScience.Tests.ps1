@@ -1,6 +1,7 @@
 # Pester 5 tests of the Product Science journey, against the sandbox that build.ps1 -Task Test (or -Task Pester)
 # starts and passes in: its address, its tokens and the built module's manifest. The xUnit suite proves the same
 # journeys in depth; these show them as a PowerShell user writes them.
+[Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSReviewUnusedParameter', 'BitriseToken', Justification = 'build.ps1 passes the same data to every file.')]
 param(
     [Parameter(Mandatory)] [string] $BaseUri,
     [Parameter(Mandatory)] [string] $ProductScienceToken,

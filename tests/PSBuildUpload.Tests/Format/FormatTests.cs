@@ -38,6 +38,15 @@ public sealed class FormatTests : IClassFixture<SandboxFixture>
     }
 
     [Fact]
+    public void Every_exported_cmdlet_declares_its_output_type()
+    {
+        using var session = new PsSession();
+        var undeclared = session.Run("(Get-Module PSBuildUpload).ExportedCmdlets.Values | Where-Object { $_.OutputType.Count -eq 0 } | ForEach-Object Name");
+        Assert.Empty(undeclared.AllErrors);
+        Assert.True(undeclared.Output.Count == 0, "[OutputType] missing on: " + string.Join(", ", undeclared.Output));
+    }
+
+    [Fact]
     public void Every_declared_output_type_has_a_default_table_view()
     {
         var views = Views();

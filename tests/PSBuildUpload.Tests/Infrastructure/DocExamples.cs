@@ -62,7 +62,10 @@ public static partial class DocExamples
 
     public static IEnumerable<DocExample> Of(string command) => All().Where(e => e.Command == command);
 
-    /// <summary>The sandbox's tokens in the services' environment variables, for examples that rely on them.</summary>
+    /// <summary>
+    /// The sandbox's tokens in the services' environment variables, for examples that rely on them; and no CI agent
+    /// variables, so a suite run inside Azure DevOps or GitHub Actions does not announce the tokens it checks for.
+    /// </summary>
     public static IDisposable TokensInEnvironment(SandboxServer sandbox)
     {
         var saved = new Dictionary<string, string?>
@@ -70,6 +73,8 @@ public static partial class DocExamples
             ["PRODUCTSCIENCE_TOKEN"] = sandbox.Tokens.ProductScience,
             ["APPLIVERY_TOKEN"] = sandbox.Tokens.AppliveryApp,
             ["BITRISE_TOKEN"] = sandbox.Tokens.Bitrise,
+            ["TF_BUILD"] = null,
+            ["GITHUB_ACTIONS"] = null,
         };
         var previous = saved.Keys.ToDictionary(k => k, Environment.GetEnvironmentVariable);
         foreach (var (name, value) in saved)
