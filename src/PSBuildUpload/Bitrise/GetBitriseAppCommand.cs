@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using PSBuildUpload.Completion;
 using PSBuildUpload.Engine.Bitrise;
 using PSBuildUpload.Engine.Errors;
 
@@ -23,18 +24,23 @@ public sealed class GetBitriseAppCommand : BitriseCmdlet
     private const string OrganizationSet = "Organization";
     private const string OneSet = "One";
 
+    /// <summary>The slug of one app to get (as in the app's URL on bitrise.io).</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = OneSet, ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
+    [ArgumentCompleter(typeof(BitriseAppSlugCompleter))]
     public string AppSlug { get; set; } = string.Empty;
 
+    /// <summary>Lists the apps of this user (Get-BitriseUser shows slugs).</summary>
     [Parameter(Mandatory = true, ParameterSetName = UserSet, ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
     public string UserSlug { get; set; } = string.Empty;
 
+    /// <summary>Lists the apps of this organization (Get-BitriseOrganization shows slugs).</summary>
     [Parameter(Mandatory = true, ParameterSetName = OrganizationSet, ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
     public string OrganizationSlug { get; set; } = string.Empty;
 
+    /// <summary>Sorts the list by the time of the last build or of creation, newest first.</summary>
     [Parameter(ParameterSetName = ListSet)]
     [Parameter(ParameterSetName = UserSet)]
     [Parameter(ParameterSetName = OrganizationSet)]

@@ -15,6 +15,7 @@ namespace PSBuildUpload.Connection;
 [OutputType(typeof(BuildServiceConnection))]
 public sealed class ConnectBuildServiceCommand : PSCmdlet
 {
+    /// <summary>The service to connect: ProductScience, Applivery or Bitrise.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     public BuildService Service { get; set; }
 
@@ -22,32 +23,40 @@ public sealed class ConnectBuildServiceCommand : PSCmdlet
     [Parameter(Position = 1)]
     public SecureString? Token { get; set; }
 
+    /// <summary>Replaces scheme, host and port of the service's address (a private instance, a test server).</summary>
     [Parameter]
     public Uri? BaseUri { get; set; }
 
+    /// <summary>An HTTP proxy for this service's calls; otherwise HTTPS_PROXY/NO_PROXY and the system proxy apply.</summary>
     [Parameter]
     public Uri? Proxy { get; set; }
 
+    /// <summary>The credential the proxy asks for.</summary>
     [Parameter]
     [Credential]
     public PSCredential? ProxyCredential { get; set; }
 
+    /// <summary>How many times a failed call that is safe to repeat is sent again (0 to 20).</summary>
     [Parameter]
     [ValidateRange(0, 20)]
     public int MaximumRetryCount { get; set; } = ServiceSettings.Default.MaximumRetryCount;
 
+    /// <summary>The first wait before a retry, in seconds; later waits double, with jitter.</summary>
     [Parameter]
     [ValidateRange(0.0, 600.0)]
     public double RetryIntervalSec { get; set; } = ServiceSettings.Default.RetryInterval.TotalSeconds;
 
+    /// <summary>The limit of one API call, from sending to the end of the answer, in seconds.</summary>
     [Parameter]
     [ValidateRange(0.1, 3600.0)]
     public double TimeoutSec { get; set; } = ServiceSettings.Default.RequestTimeout.TotalSeconds;
 
+    /// <summary>How long a file transfer may go without moving a byte before it fails, in seconds.</summary>
     [Parameter]
     [ValidateRange(0.1, 86400.0)]
     public double TransferIdleTimeoutSec { get; set; } = ServiceSettings.Default.TransferIdleTimeout.TotalSeconds;
 
+    /// <summary>Emits the connection.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
@@ -108,7 +117,9 @@ public sealed class ConnectBuildServiceCommand : PSCmdlet
         }
         catch (BuildServiceException e)
         {
-            ThrowTerminatingError(ErrorRecords.From(e));
+            var record = ErrorRecords.From(e);
+            CiLog.ReportTerminating(this, record);
+            ThrowTerminatingError(record);
         }
     }
 }

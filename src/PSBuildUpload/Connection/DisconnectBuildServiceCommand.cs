@@ -8,6 +8,7 @@ namespace PSBuildUpload.Connection;
 [OutputType(typeof(void))]
 public sealed class DisconnectBuildServiceCommand : PSCmdlet
 {
+    /// <summary>The services whose connections to forget.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     public BuildService[] Service { get; set; } = System.Array.Empty<BuildService>();
 

@@ -14,6 +14,7 @@ namespace PSBuildUpload.Connection;
 [OutputType(typeof(BuildServiceConnection))]
 public sealed class GetBuildServiceConnectionCommand : PSCmdlet
 {
+    /// <summary>The services to show; all three when omitted.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     public BuildService[]? Service { get; set; }
 

@@ -151,7 +151,7 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
         }
         catch (TerminatingErrorException e)
         {
-            ThrowTerminatingError(e.Record);
+            ThrowTerminating(e.Record);
         }
         catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
         {
@@ -162,11 +162,18 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
             var record = ErrorRecords.From(e);
             if (e.IsTerminating)
             {
-                ThrowTerminatingError(record);
+                ThrowTerminating(record);
             }
 
             WriteError(record);
         }
+    }
+
+    /// <summary>Ends the command with an error, telling a CI agent about it too (pipeline thread only).</summary>
+    protected void ThrowTerminating(ErrorRecord record)
+    {
+        CiLog.ReportTerminating(this, record);
+        ThrowTerminatingError(record);
     }
 
     private static void WaitQuietly(Task task)

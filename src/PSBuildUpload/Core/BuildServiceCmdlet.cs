@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using System.Security;
 using PSBuildUpload.Connection;
@@ -21,6 +22,7 @@ namespace PSBuildUpload.Core;
 /// </remarks>
 public abstract class BuildServiceCmdlet : AsyncCmdlet
 {
+    private readonly Dictionary<int, int> _ciProgress = new();
     private ServiceEndpoint? _endpoint;
     private IOperationObserver? _observer;
 
@@ -48,7 +50,7 @@ public abstract class BuildServiceCmdlet : AsyncCmdlet
         }
         catch (BuildServiceException e)
         {
-            ThrowTerminatingError(ErrorRecords.From(e));
+            ThrowTerminating(ErrorRecords.From(e));
         }
 
         base.BeginProcessing();
@@ -57,9 +59,17 @@ public abstract class BuildServiceCmdlet : AsyncCmdlet
     /// <summary>Receives the engine's reports and queues them to the pipeline thread.</summary>
     protected IOperationObserver Observer => _observer ??= new CmdletObserver(this);
 
-    /// <summary>Shows a transfer's progress; overridable so CI integrations can mirror it.</summary>
+    /// <summary>
+    /// Shows a transfer's progress (the engine reports only transfers past its size threshold), and mirrors it to an
+    /// Azure DevOps agent as <c>##vso[task.setprogress]</c> in steps of 10% so the log stays readable.
+    /// </summary>
     protected virtual void ReportProgress(TransferProgress progress)
     {
+        if (progress is null)
+        {
+            return;
+        }
+
         var record = new ProgressRecord(progress.ActivityId, progress.Activity, progress.Status)
         {
             PercentComplete = progress.PercentComplete,
@@ -67,6 +77,30 @@ public abstract class BuildServiceCmdlet : AsyncCmdlet
             RecordType = progress.Completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
         };
         EmitProgress(record);
+
+        var percent = progress.Completed && progress.Total is > 0 ? 100 : progress.PercentComplete;
+        var host = CiLog.Current();
+        if (host != CiHost.AzureDevOps || percent < 0)
+        {
+            return;
+        }
+
+        lock (_ciProgress)
+        {
+            // Reports come from worker threads: the lock keeps one line per step even when two arrive together.
+            var step = percent / 10;
+            if (_ciProgress.TryGetValue(progress.ActivityId, out var last) && last >= step)
+            {
+                return;
+            }
+
+            _ciProgress[progress.ActivityId] = step;
+        }
+
+        if (CiLog.ProgressLine(percent, progress.Activity, host) is { } line)
+        {
+            EmitInformation(line, new[] { CiLog.HostTag });
+        }
     }
 
     /// <summary>The full path of a file-system path given relative to PowerShell's current location.</summary>
@@ -99,6 +133,12 @@ public abstract class BuildServiceCmdlet : AsyncCmdlet
             token = ResolvedToken.Value;
             Redactor.Register(token);
             WriteDebug($"{Service}: using the {ResolvedToken}.");
+            if (ResolvedToken.Source == TokenSource.Environment && CiLog.SecretLine(token, CiLog.Current()) is { } announce)
+            {
+                // A pipeline variable mapped into the environment is masked by the agent only if it was declared
+                // secret; announcing it makes sure the token is masked in the rest of the log whatever prints it.
+                CiLog.Write(this, announce);
+            }
         }
 
         return new ServiceEndpoint(Service.ToKind(), baseUri, token, connection?.Settings);

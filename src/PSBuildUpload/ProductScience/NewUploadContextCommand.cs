@@ -11,6 +11,7 @@ namespace PSBuildUpload.ProductScience;
 [OutputType(typeof(UploadContext))]
 public sealed class NewUploadContextCommand : ProductScienceCmdlet
 {
+    /// <summary>The Product Science project, as named in the Product Science Tool.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
     public string Project { get; set; } = string.Empty;

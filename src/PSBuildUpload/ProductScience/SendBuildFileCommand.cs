@@ -16,9 +16,11 @@ namespace PSBuildUpload.ProductScience;
 [OutputType(typeof(BuildFileUpload))]
 public sealed class SendBuildFileCommand : BuildServiceCmdlet
 {
+    /// <summary>Where and how to send the file: the upload spec Submit-Build emits.</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
     public UploadSpec UploadSpec { get; set; } = null!;
 
+    /// <summary>The build file to send: the one registered with Submit-Build.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
     [Alias("FullName")]
@@ -28,6 +30,7 @@ public sealed class SendBuildFileCommand : BuildServiceCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public string? Project { get; set; }
 
+    /// <summary>The build's id, carried into the result, for the log.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public long? BuildId { get; set; }
 

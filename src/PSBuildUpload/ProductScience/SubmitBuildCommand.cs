@@ -15,6 +15,7 @@ namespace PSBuildUpload.ProductScience;
 [OutputType(typeof(SubmittedBuild))]
 public sealed class SubmitBuildCommand : ProductScienceCmdlet
 {
+    /// <summary>The Product Science project, as named in the Product Science Tool.</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
     public string Project { get; set; } = string.Empty;
@@ -30,6 +31,7 @@ public sealed class SubmitBuildCommand : ProductScienceCmdlet
     [Alias("FullName")]
     public string Path { get; set; } = string.Empty;
 
+    /// <summary>APK for a release build, INSTRUMENTED_APK for one built with the Product Science plugin.</summary>
     [Parameter(Mandatory = true)]
     [AllowEmptyString]
     [ArgumentCompleter(typeof(BuildTypeCompleter))]
@@ -39,9 +41,11 @@ public sealed class SubmitBuildCommand : ProductScienceCmdlet
     [Parameter]
     public string? BuildFileName { get; set; }
 
+    /// <summary>A name for the build, such as its version.</summary>
     [Parameter]
     public string? Name { get; set; }
 
+    /// <summary>A description of the build.</summary>
     [Parameter]
     public string? Description { get; set; }
 

@@ -15,6 +15,25 @@ namespace PSBuildUpload.Sandbox.Bitrise;
 public sealed partial class BitriseEmulator
 {
     /// <summary>The seed's example bitrise.yml, which every app has until one is uploaded.</summary>
+    /// <summary>A bitrise.yml with two runnable workflows (with a title and a summary) and a utility one.</summary>
+    public const string SampleBitriseYml = """
+        format_version: "13"
+        default_step_lib_source: https://github.com/bitrise-io/bitrise-steplib.git
+        project_type: android
+        workflows:
+          primary:
+            title: Build and test on every push
+            steps:
+            - git-clone@8: {}
+          deploy:
+            summary: Build a signed release and deploy it
+            steps:
+            - git-clone@8: {}
+          _setup:
+            steps:
+            - activate-ssh-key@4: {}
+        """;
+
     public const string DefaultYaml = """
         app:
           envs:

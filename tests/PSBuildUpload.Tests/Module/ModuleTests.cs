@@ -66,6 +66,14 @@ public sealed class ModuleTests : IClassFixture<SandboxFixture>
         Assert.Contains("PSBuildUpload.dll", root);
         Assert.Contains("PSBuildUpload.psd1", root);
 
+        Assert.Contains("PSBuildUpload.Format.ps1xml", root);
+
+        // Help: exactly the MAML of the cmdlets and the about topic, in en-US (found under any culture).
+        var help = Directory.GetFiles(Path.Combine(Repo.ModuleFolder, "en-US")).Select(Path.GetFileName).OrderBy(x => x, StringComparer.Ordinal);
+        Assert.Equal(new[] { "PSBuildUpload.dll-Help.xml", "about_PSBuildUpload.help.txt" }, help);
+        Assert.Equal(new[] { "Dependencies", "en-US" }, Directory.GetDirectories(Repo.ModuleFolder).Select(Path.GetFileName).OrderBy(x => x, StringComparer.Ordinal));
+        Assert.Empty(Directory.GetFiles(Repo.ModuleFolder, "*.xml", SearchOption.TopDirectoryOnly));
+
         var dependencies = Directory.GetFiles(Path.Combine(Repo.ModuleFolder, "Dependencies")).Select(Path.GetFileName).ToArray();
         Assert.Contains("PSBuildUpload.Engine.dll", dependencies);
         Assert.Contains("RestSharp.dll", dependencies);
