@@ -20,7 +20,8 @@ namespace PSBuildUpload.Tests.Format;
 [Collection(ProcessStateCollection.Name)]
 public sealed class FormatTests : IClassFixture<SandboxFixture>
 {
-    private static readonly string FormatFile = Path.Combine(Repo.ModuleFolder, "PSBuildUpload.Format.ps1xml");
+    /// <summary>Every format file of the module (one per area: module/*.Format.ps1xml).</summary>
+    private static readonly string[] FormatFiles = Directory.GetFiles(Repo.ModuleFolder, "*.Format.ps1xml").OrderBy(f => f, StringComparer.Ordinal).ToArray();
 
     private readonly SandboxServer _sandbox;
 
@@ -30,11 +31,12 @@ public sealed class FormatTests : IClassFixture<SandboxFixture>
     public void The_format_file_is_valid_and_listed_in_the_manifest()
     {
         // FormatTable validates the file as Update-FormatData would, and throws on any fault.
-        _ = new FormatTable(new[] { FormatFile });
+        _ = new FormatTable(FormatFiles);
         using var session = new PsSession(importModule: false);
         var listed = session.Run($"(Test-ModuleManifest -Path '{Repo.Manifest}').ExportedFormatFiles");
         Assert.Empty(listed.AllErrors);
-        Assert.Contains(listed.Output, o => Path.GetFileName(o.ToString()) == "PSBuildUpload.Format.ps1xml");
+        Assert.Contains("PSBuildUpload.Format.ps1xml", FormatFiles.Select(Path.GetFileName));
+        Assert.Equal(FormatFiles.Select(Path.GetFileName).Order(StringComparer.Ordinal), listed.Output.Select(o => Path.GetFileName(o.ToString())).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -60,7 +62,7 @@ public sealed class FormatTests : IClassFixture<SandboxFixture>
             }
         }
 
-        Assert.True(missing.Count == 0, "Add a table view to module/PSBuildUpload.Format.ps1xml for: " + string.Join("; ", missing));
+        Assert.True(missing.Count == 0, "Add a table view to a module/*.Format.ps1xml for: " + string.Join("; ", missing));
     }
 
     [Fact]
@@ -157,9 +159,8 @@ public sealed class FormatTests : IClassFixture<SandboxFixture>
 
     private static List<View> Views()
     {
-        var document = XDocument.Load(FormatFile);
         var views = new List<View>();
-        foreach (var view in document.Descendants("View"))
+        foreach (var view in FormatFiles.SelectMany(f => XDocument.Load(f).Descendants("View")))
         {
             var type = view.Element("ViewSelectedBy")!.Elements("TypeName").Single().Value.Trim();
             var control = view.Elements().Single(e => e.Name.LocalName.EndsWith("Control", StringComparison.Ordinal));
