@@ -30,6 +30,7 @@ var work = Directory.CreateTempSubdirectory("psbu-bench-").FullName;
 try
 {
     var file = Path.Combine(work, "build.apk");
+    var downloads = Directory.CreateDirectory(Path.Combine(work, "downloads")).FullName;
     using (var stream = new FileStream(file, FileMode.CreateNew))
     {
         stream.SetLength(length);
@@ -39,14 +40,20 @@ try
     using var http = new HttpClient();
     using var ps = new PsHost(sandbox);
     Console.WriteLine($"Sandbox at {sandbox.BaseUri}; files of {Report.MiB(length)}; {repeats} run(s) each.");
+    var services = new ServiceRows(sandbox, ps, http, file, length, repeats, quick);
     if (Curl.Available)
     {
         rows.AddRange(await new UploadRows(sandbox, ps, http, file, length, repeats).RunAsync());
+        rows.Add(services.AppliveryUpload());
+        rows.Add(await services.ArtifactDownloadAsync(downloads));
     }
     else
     {
         notes.Add("curl is not installed: rows 0-3 were not measured.");
     }
+
+    rows.Add(await services.PagingAsync());
+    rows.Add(await services.PerCallAsync());
 
     rows.Add(ImportRow.Run(quick ? 2 : 9));
 }

@@ -41,6 +41,19 @@ internal sealed class PsHost : IDisposable
         return output;
     }
 
+    /// <summary>Runs a script streaming its output into <paramref name="output"/> (to time the first object).</summary>
+    public void Invoke(string script, PSDataCollection<PSObject> output)
+    {
+        using var shell = PowerShell.Create();
+        shell.Runspace = _runspace;
+        shell.AddScript(script);
+        shell.Invoke(null, output);
+        if (shell.HadErrors)
+        {
+            throw new InvalidOperationException("The script failed: " + string.Join("; ", shell.Streams.Error.Select(e => e.ToString())) + "\n" + script);
+        }
+    }
+
     public static SecureString Secure(string text)
     {
         var secure = new SecureString();

@@ -11,6 +11,11 @@ internal static class ObjectPrinter
 {
     public static string Format(PSObject item)
     {
+        if (item.BaseObject is string or ValueType)
+        {
+            return Describe(item.BaseObject);
+        }
+
         var text = new StringBuilder();
         text.AppendLine(item.BaseObject.GetType().FullName);
         var properties = item.Properties.Where(p => p.IsGettable).ToArray();

@@ -34,8 +34,22 @@ public static class TokenResolver
         string? parameterToken,
         string? connectionToken,
         string? currentDirectory,
+        Func<string, string?>? getEnvironment = null) =>
+        ResolveDeferred(service, parameterToken, connectionToken, () => currentDirectory, getEnvironment);
+
+    /// <summary>As <see cref="Resolve"/>, but the directory is asked for only when the files are the last resort (it costs a provider call in PowerShell).</summary>
+    public static ResolvedToken ResolveDeferred(
+        ServiceKind service,
+        string? parameterToken,
+        string? connectionToken,
+        Func<string?> currentDirectory,
         Func<string, string?>? getEnvironment = null)
     {
+        if (currentDirectory is null)
+        {
+            throw new ArgumentNullException(nameof(currentDirectory));
+        }
+
         getEnvironment ??= Environment.GetEnvironmentVariable;
 
         if (parameterToken is not null)
@@ -55,9 +69,9 @@ public static class TokenResolver
             return new ResolvedToken(Normalize(service, fromEnvironment!, "$env:" + variable), TokenSource.Environment, "$env:" + variable);
         }
 
-        if (service == ServiceKind.ProductScience && currentDirectory is not null)
+        if (service == ServiceKind.ProductScience && currentDirectory() is { } directory)
         {
-            var fromFile = FromProductScienceFiles(currentDirectory);
+            var fromFile = FromProductScienceFiles(directory);
             if (fromFile is not null)
             {
                 return fromFile;

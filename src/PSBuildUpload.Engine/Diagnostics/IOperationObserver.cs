@@ -36,3 +36,12 @@ public sealed class NullObserver : IOperationObserver
     {
     }
 }
+
+/// <summary>
+/// Implemented by observers that know whether verbose messages are wanted, so the per-request line (formatting and
+/// scrubbing) is not built for nobody. Observers without it get every message.
+/// </summary>
+public interface IVerbosityAware
+{
+    bool VerboseWanted { get; }
+}

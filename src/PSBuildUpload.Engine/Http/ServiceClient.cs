@@ -410,6 +410,11 @@ public abstract partial class ServiceClient
 
     private void LogTry(ApiRequest request, AttemptState state, Stopwatch stopwatch, string? failure)
     {
+        if (Observer is IVerbosityAware { VerboseWanted: false })
+        {
+            return;
+        }
+
         var outcome = state.StatusCode is { } status
             ? status.ToString(CultureInfo.InvariantCulture) + (state.ReasonPhrase is null ? string.Empty : " " + state.ReasonPhrase)
             : failure ?? "no response";

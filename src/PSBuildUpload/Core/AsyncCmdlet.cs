@@ -124,13 +124,37 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
         using var queue = new BlockingCollection<Action>();
         _queue = queue;
         _pipelineThread = Environment.CurrentManagedThreadId;
-        var work = Task.Run(() => stage(StopToken), StopToken);
+
+        // The stage starts on the pipeline thread and stays there until its first await that does not complete at
+        // once (writes before it happen directly); only then does the thread pool take over while this thread pumps.
+        // A stage with nothing to await (most Begin/End stages) costs no thread hop at all.
+        Task work;
+        try
+        {
+            work = StopToken.IsCancellationRequested ? Task.FromCanceled(StopToken) : stage(StopToken);
+        }
+        catch (Exception e)
+        {
+            work = Task.FromException(e);
+        }
+
         _ = work.ContinueWith(_ => queue.CompleteAdding(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         try
         {
-            foreach (var action in queue.GetConsumingEnumerable())
+            if (!work.IsCompleted)
             {
-                action();
+                foreach (var action in queue.GetConsumingEnumerable())
+                {
+                    action();
+                }
+            }
+            else
+            {
+                // Anything a callback queued from another thread meanwhile still runs, in order.
+                while (queue.TryTake(out var action))
+                {
+                    action();
+                }
             }
         }
         catch

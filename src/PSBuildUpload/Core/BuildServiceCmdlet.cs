@@ -25,6 +25,7 @@ public abstract class BuildServiceCmdlet : AsyncCmdlet
     private readonly Dictionary<int, int> _ciProgress = new();
     private ServiceEndpoint? _endpoint;
     private IOperationObserver? _observer;
+    private bool _verboseWanted = true;
 
     protected abstract BuildService Service { get; }
 
@@ -44,6 +45,10 @@ public abstract class BuildServiceCmdlet : AsyncCmdlet
 
     protected override void BeginProcessing()
     {
+        // Read here, on the pipeline thread: session variables cannot be read from the async work.
+        _verboseWanted = MyInvocation.BoundParameters.TryGetValue("Verbose", out var bound) && bound is SwitchParameter verbose
+            ? verbose.IsPresent
+            : GetVariableValue("VerbosePreference") is not ActionPreference preference || preference != ActionPreference.SilentlyContinue;
         try
         {
             _endpoint = ResolveEndpoint();
@@ -125,11 +130,11 @@ public abstract class BuildServiceCmdlet : AsyncCmdlet
         string? token = null;
         if (RequiresToken)
         {
-            ResolvedToken = TokenResolver.Resolve(
+            ResolvedToken = TokenResolver.ResolveDeferred(
                 Service.ToKind(),
                 TokenParameter is null ? null : ServiceDefaults.ReadSecure(TokenParameter),
                 connection?.Token is null ? null : ServiceDefaults.ReadSecure(connection.Token),
-                CurrentDirectory);
+                () => CurrentDirectory);
             token = ResolvedToken.Value;
             Redactor.Register(token);
             WriteDebug($"{Service}: using the {ResolvedToken}.");
@@ -144,11 +149,17 @@ public abstract class BuildServiceCmdlet : AsyncCmdlet
         return new ServiceEndpoint(Service.ToKind(), baseUri, token, connection?.Settings);
     }
 
-    private sealed class CmdletObserver : IOperationObserver
+    private sealed class CmdletObserver : IOperationObserver, IVerbosityAware
     {
         private readonly BuildServiceCmdlet _cmdlet;
 
-        public CmdletObserver(BuildServiceCmdlet cmdlet) => _cmdlet = cmdlet;
+        public CmdletObserver(BuildServiceCmdlet cmdlet)
+        {
+            _cmdlet = cmdlet;
+            VerboseWanted = cmdlet._verboseWanted;
+        }
+
+        public bool VerboseWanted { get; }
 
         public void Verbose(string message) => _cmdlet.EmitVerbose(message);
 
