@@ -73,6 +73,8 @@ internal sealed class ServiceRows(SandboxProcess sandbox, PsHost ps, HttpClient 
         using var seeded = JsonDocument.Parse(await seed.Content.ReadAsStringAsync());
         var app = seeded.RootElement.GetProperty("appSlug").GetString()!;
 
+        ps.Run($"$null = Get-BitriseBuild -AppSlug {app} -First 60");
+        await PlainListAsync($"/v0.1/apps/{app}/builds");
         var moduleTotals = new List<double>();
         var firsts = new List<double>();
         var beforeSecondPage = true;

@@ -163,15 +163,21 @@ public abstract partial class ServiceClient
                     using (var source = await response.Content.ReadAsStreamAsync().ConfigureAwait(false))
                     using (var target = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.SequentialScan))
                     {
-                        var buffer = new byte[FileContent.ChunkSize];
-                        int read;
-                        while ((read = await source.ReadAsync(buffer, 0, buffer.Length, watchdog.Token).ConfigureAwait(false)) > 0)
+                        // Two buffers: while one chunk is hashed and written to disk the next one is read from the network.
+                        var buffers = new[] { new byte[FileContent.ChunkSize], new byte[FileContent.ChunkSize] };
+                        var current = 0;
+                        var read = await source.ReadAsync(buffers[current], 0, FileContent.ChunkSize, watchdog.Token).ConfigureAwait(false);
+                        while (read > 0)
                         {
-                            hash.AppendData(buffer, 0, read);
-                            await target.WriteAsync(buffer, 0, read, watchdog.Token).ConfigureAwait(false);
+                            var writing = target.WriteAsync(buffers[current], 0, read, watchdog.Token);
+                            hash.AppendData(buffers[current], 0, read);
+                            var next = await source.ReadAsync(buffers[1 - current], 0, FileContent.ChunkSize, watchdog.Token).ConfigureAwait(false);
+                            await writing.ConfigureAwait(false);
                             written += read;
                             watchdog.Touch();
                             reporter.Add(read);
+                            current = 1 - current;
+                            read = next;
                         }
                     }
 

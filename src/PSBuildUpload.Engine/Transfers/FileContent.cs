@@ -15,7 +15,7 @@ namespace PSBuildUpload.Engine.Transfers;
 /// </summary>
 internal sealed class FileContent : HttpContent, ITrackedContent
 {
-    public const int ChunkSize = 256 * 1024;
+    public const int ChunkSize = 512 * 1024;
 
     private readonly string _path;
     private readonly long _length;
@@ -45,22 +45,23 @@ internal sealed class FileContent : HttpContent, ITrackedContent
         // The handler can send the body more than once in one try (a proxy's 407 challenge): start over each time.
         _hash?.GetHashAndReset();
         _progress?.Restart();
-        var buffer = new byte[ChunkSize];
+        // Two buffers: while one chunk goes to the socket, it is hashed and the next one is read from disk, so the
+        // hash and the disk cost no time of their own on the wire.
+        var buffers = new[] { new byte[ChunkSize], new byte[ChunkSize] };
         var token = _watchdog.Token;
         long sent = 0;
         using (var file = new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan))
         {
+            var current = 0;
+            var read = await ReadChunkAsync(file, buffers[current], sent, token).ConfigureAwait(false);
             while (sent < _length)
             {
-                var want = (int)Math.Min(buffer.Length, _length - sent);
-                var read = await file.ReadAsync(buffer, 0, want, token).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    throw new FileChangedException(_path, _length, sent);
-                }
-
-                _hash?.AppendData(buffer, 0, read);
-                await stream.WriteAsync(buffer, 0, read, token).ConfigureAwait(false);
+                var writing = stream.WriteAsync(buffers[current], 0, read, token);
+                _hash?.AppendData(buffers[current], 0, read);
+                var next = sent + read < _length
+                    ? await ReadChunkAsync(file, buffers[1 - current], sent + read, token).ConfigureAwait(false)
+                    : 0;
+                await writing.ConfigureAwait(false);
                 sent += read;
                 _watchdog.Touch();
                 _progress?.Add(read);
@@ -68,6 +69,9 @@ internal sealed class FileContent : HttpContent, ITrackedContent
                 {
                     _state.BodyBytesSent = sent;
                 }
+
+                current = 1 - current;
+                read = next;
             }
         }
 
@@ -76,6 +80,19 @@ internal sealed class FileContent : HttpContent, ITrackedContent
         {
             _state.BodyCompleted = true;
         }
+    }
+
+    /// <summary>Reads the next chunk; a file that ends before its announced length is an error, not a short upload.</summary>
+    private async Task<int> ReadChunkAsync(FileStream file, byte[] buffer, long position, System.Threading.CancellationToken token)
+    {
+        var want = (int)Math.Min(buffer.Length, _length - position);
+        var read = await file.ReadAsync(buffer, 0, want, token).ConfigureAwait(false);
+        if (read == 0)
+        {
+            throw new FileChangedException(_path, _length, position);
+        }
+
+        return read;
     }
 
     protected override bool TryComputeLength(out long length)

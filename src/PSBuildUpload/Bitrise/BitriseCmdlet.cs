@@ -72,7 +72,17 @@ public abstract class BitriseCmdlet : BuildServiceCmdlet
                 return false;
             }
 
-            Emit(shape is null ? item : shape(item));
+            var shaped = shape is null ? item : shape(item);
+            if (emitted == 0)
+            {
+                // The first object reaches the pipeline before the next page is asked for; later ones overlap with it.
+                EmitAndWait(shaped);
+            }
+            else
+            {
+                Emit(shaped);
+            }
+
             emitted++;
             return emitted < first;
         }

@@ -51,6 +51,30 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
     /// <summary>Writes an object from any thread, in order with everything else.</summary>
     protected void Emit(object? item) => Post(() => WriteObject(item));
 
+    /// <summary>Writes an object and returns once the pipeline thread has passed it downstream.</summary>
+    protected void EmitAndWait(object? item)
+    {
+        if (_queue is null || Environment.CurrentManagedThreadId == _pipelineThread)
+        {
+            WriteObject(item);
+            return;
+        }
+
+        var written = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Post(() =>
+        {
+            try
+            {
+                WriteObject(item);
+            }
+            finally
+            {
+                written.TrySetResult(true);
+            }
+        });
+        written.Task.Wait(StopToken);
+    }
+
     /// <summary>Reports a failure of one item and goes on, or ends the command when the error says so.</summary>
     protected void EmitError(BuildServiceException error)
     {
