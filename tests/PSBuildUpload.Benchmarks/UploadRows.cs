@@ -26,7 +26,7 @@ internal sealed class UploadRows(SandboxProcess sandbox, PsHost ps, HttpClient h
 
         warm.Add(warmUrl);
         Curl.Time(warm.ToArray());
-        ps.Run($"Submit-Build -Project demo -Path '{file}' -BuildType APK -NoCiMetadata | Send-BuildFile | Out-Null".Replace(" | Out-Null", string.Empty, StringComparison.Ordinal));
+        ps.Run($"$null = Submit-Build -Project demo -Path '{file}' -BuildType APK -NoCiMetadata | Send-BuildFile");
 
         // Row 0: curl alone against the storage, and what the sandbox spends doing it.
         var cpuBefore = sandbox.CpuTime;
