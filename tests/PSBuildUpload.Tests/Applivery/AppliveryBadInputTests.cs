@@ -88,14 +88,6 @@ public sealed class AppliveryBadInputTests : IClassFixture<SandboxFixture>, IDis
         BadInput.AssertRefused(_sandbox, session, _files.Expand(script.Replace("<<png>>", BadInputFiles.Quote(_png), StringComparison.Ordinal)), errorId, says);
     }
 
-    [Fact]
-    public void Without_any_token_the_command_says_every_way_to_give_one()
-    {
-        Assert.Null(Environment.GetEnvironmentVariable("APPLIVERY_TOKEN"));
-        using var session = new PsSession(_sandbox);
-        BadInput.AssertRefused(_sandbox, session, _files.Expand("Publish-AppliveryBuild -Path <<app.ipa>> -BaseUri $Base"), "Applivery.TokenMissing", "APPLIVERY_TOKEN");
-    }
-
     /// <summary>A token pasted with spaces, a line break or a "Bearer " prefix is trimmed, not refused.</summary>
     [Theory]
     [InlineData("  {0}  ")]

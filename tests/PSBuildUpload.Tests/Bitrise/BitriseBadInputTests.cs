@@ -131,14 +131,6 @@ public sealed class BitriseBadInputTests : IClassFixture<SandboxFixture>, IDispo
         BadInput.AssertRefused(_sandbox, session, _files.Expand(script), errorId, says);
     }
 
-    [Fact]
-    public void Without_any_token_the_command_says_every_way_to_give_one()
-    {
-        Assert.Null(Environment.GetEnvironmentVariable("BITRISE_TOKEN"));
-        using var session = new PsSession(_sandbox);
-        BadInput.AssertRefused(_sandbox, session, "Get-BitriseApp -BaseUri $Base", "Bitrise.TokenMissing", "BITRISE_TOKEN");
-    }
-
     /// <summary>A token pasted with spaces, a line break or a "token " prefix is trimmed, not refused.</summary>
     [Theory]
     [InlineData("  {0}  ")]

@@ -97,16 +97,6 @@ public sealed class ProductScienceBadInputTests : IClassFixture<SandboxFixture>,
         BadInput.AssertRefused(_sandbox, session, _files.Expand(script), errorId, says);
     }
 
-    [Fact]
-    public void Without_any_token_the_command_says_every_way_to_give_one()
-    {
-        Assert.Null(Environment.GetEnvironmentVariable("PRODUCTSCIENCE_TOKEN"));
-        using var session = new PsSession(_sandbox);
-        session.Set("Empty", Directory.CreateTempSubdirectory("psbu-notoken-").FullName);
-        session.Run("$ExecutionContext.SessionState.Path.SetLocation($Empty) | Out-Null");
-        BadInput.AssertRefused(_sandbox, session, "New-UploadContext -Project demo -BaseUri $Base", "ProductScience.TokenMissing", "productscience.properties");
-    }
-
     [Theory]
     [InlineData("productscience.yaml", "productscience:\n  token: [unclosed\n", "is not valid YAML")]
     [InlineData("productscience.yml", "productscience.token: 'a\n\tb: c\n", "is not valid YAML")]
