@@ -115,6 +115,7 @@ public sealed class AppliveryUpload
             Workspace = Workspace is null ? null : ValidateWorkspace(Workspace.OrganizationId, Workspace.ApplicationId),
         };
 
+        CheckPlatformFitsFile(result.BuildPlatform, extension, file.FullName);
         var given = new[] { result.PackageName is not null, result.PackageVersion is not null, result.PackageIconPath is not null };
         var processable = ProcessableExtensions.Contains(extension, StringComparer.OrdinalIgnoreCase);
         var complete = given.All(g => g);
@@ -153,6 +154,31 @@ public sealed class AppliveryUpload
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Refuses a -BuildPlatform the file cannot be for: an .ipa is iOS, an .apk or .aab Android, a .dmg macOS and an
+    /// .nsp Switch. Other file types (.zip, .pkg, .exe…) can hold builds of several platforms and are not checked.
+    /// </summary>
+    private static void CheckPlatformFitsFile(string? platform, string extension, string path)
+    {
+        var fits = extension.ToLowerInvariant() switch
+        {
+            ".ipa" => "ios",
+            ".apk" or ".aab" => "android",
+            ".dmg" => "macos",
+            ".nsp" => "switch",
+            _ => null,
+        };
+        if (platform is null || fits is null || string.Equals(platform, fits, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        throw Invalid(
+            ErrorIds.Applivery.InvalidBuildPlatform,
+            $"-BuildPlatform '{platform}' does not fit '{path}': {extension} files are {fits} builds. Give -BuildPlatform {fits}, or leave -BuildPlatform out.",
+            platform);
     }
 
     /// <summary>The extension Applivery sees (.tar.gz included), or null when it accepts none of it.</summary>

@@ -18,17 +18,17 @@ public sealed class BuildServiceException : Exception
     }
 
     public BuildServiceException()
-        : this("PSBuildUpload.Unknown", ErrorKind.NotSpecified, "Unknown error.")
+        : this(ErrorIds.Module.Unknown, ErrorKind.NotSpecified, "Unknown error.")
     {
     }
 
     public BuildServiceException(string message)
-        : this("PSBuildUpload.Unknown", ErrorKind.NotSpecified, message)
+        : this(ErrorIds.Module.Unknown, ErrorKind.NotSpecified, message)
     {
     }
 
     public BuildServiceException(string message, Exception inner)
-        : this("PSBuildUpload.Unknown", ErrorKind.NotSpecified, message, null, inner)
+        : this(ErrorIds.Module.Unknown, ErrorKind.NotSpecified, message, null, inner)
     {
     }
 

@@ -45,14 +45,21 @@ public static class ErrorIds
 
     public static class Module
     {
+        /// <summary>A Connect-BuildService setting (retries, timeouts) outside its range.</summary>
         public const string SettingOutOfRange = "PSBuildUpload.SettingOutOfRange";
-        public const string NotConnected = "PSBuildUpload.NotConnected";
+
+        /// <summary>A failure no more specific ErrorId describes (the parameterless exception constructors).</summary>
+        public const string Unknown = "PSBuildUpload.Unknown";
     }
 
     public static class ProductScience
     {
         public const string InvalidProject = "ProductScience.InvalidProject";
         public const string InvalidBuildType = "ProductScience.InvalidBuildType";
+        public const string InvalidContextId = "ProductScience.InvalidContextId";
+
+        /// <summary>-Path is not an .apk, the only kind of file both build types are.</summary>
+        public const string UnsupportedFileType = "ProductScience.UnsupportedFileType";
         public const string FileTooLarge = "ProductScience.FileTooLarge";
         public const string FileTooSmall = "ProductScience.FileTooSmall";
         public const string InvalidUploadSpec = "ProductScience.InvalidUploadSpec";
@@ -73,6 +80,9 @@ public static class ErrorIds
         public const string UnprocessNotAllowed = "Bitrise.UnprocessNotAllowed";
         public const string NothingToSet = "Bitrise.NothingToSet";
         public const string InvalidUploadUrl = "Bitrise.InvalidUploadUrl";
+
+        /// <summary>A provisioning profile that is not .mobileprovision/.provisionprofile, a certificate that is not .p12/.pfx.</summary>
+        public const string UnsupportedFileType = "Bitrise.UnsupportedFileType";
         public const string UploadRejected = "Bitrise.UploadRejected";
 
         // Builds, logs and artifacts.

@@ -21,6 +21,7 @@ public abstract class AppliveryCmdlet : BuildServiceCmdlet
 
     /// <summary>An app token (Integrations API) or a service-account token (Workspace API).</summary>
     [Parameter]
+    [SecretParameter]
     public SecureString? Token { get; set; }
 
     /// <summary>Replaces scheme, host and port of both Applivery hosts (a private tenant, the sandbox).</summary>

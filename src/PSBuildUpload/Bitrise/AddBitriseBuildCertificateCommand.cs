@@ -3,6 +3,7 @@ using System.Security;
 using System.Threading;
 using System.Threading.Tasks;
 using PSBuildUpload.Connection;
+using PSBuildUpload.Core;
 using PSBuildUpload.Engine.Bitrise;
 using PSBuildUpload.Engine.Errors;
 using PSBuildUpload.Engine.Transfers;
@@ -30,6 +31,7 @@ public sealed class AddBitriseBuildCertificateCommand : BitriseCmdlet
 
     /// <summary>The certificate's password.</summary>
     [Parameter]
+    [SecretParameter]
     public SecureString? Password { get; set; }
 
     /// <summary>The name Bitrise shows (upload_file_name); by default the file's name.</summary>
@@ -41,7 +43,9 @@ public sealed class AddBitriseBuildCertificateCommand : BitriseCmdlet
         try
         {
             var appSlug = ValidateSlug(AppSlug, nameof(AppSlug));
-            var file = FileChecks.RequireFile(Service.ToKind(), ResolvePath(Path), "-Path");
+            var path = ResolvePath(Path);
+            BitriseChecks.FileType(path, "a code-signing certificate (PKCS#12)", ".p12", ".pfx");
+            var file = FileChecks.RequireFile(Service.ToKind(), path, "-Path");
             var password = Password is null ? null : ServiceDefaults.ReadSecure(Password);
             var action = $"Upload the build certificate {file.FullName}{(string.IsNullOrEmpty(password) ? string.Empty : " and set its password")}";
             if (!await ShouldProcessAsync($"Bitrise app {appSlug}", action).ConfigureAwait(false))

@@ -34,7 +34,9 @@ public sealed class AddBitriseProvisioningProfileCommand : BitriseCmdlet
         try
         {
             var appSlug = ValidateSlug(AppSlug, nameof(AppSlug));
-            var file = FileChecks.RequireFile(Service.ToKind(), ResolvePath(Path), "-Path");
+            var path = ResolvePath(Path);
+            BitriseChecks.FileType(path, "an iOS provisioning profile", ".mobileprovision", ".provisionprofile");
+            var file = FileChecks.RequireFile(Service.ToKind(), path, "-Path");
             if (!await ShouldProcessAsync($"Bitrise app {appSlug}", $"Upload the provisioning profile {file.FullName}").ConfigureAwait(false))
             {
                 return;

@@ -37,3 +37,15 @@ public sealed class BitriseConfigCompleter : IArgumentCompleter
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
         BitriseProjectTypeCompleter.Complete(Values, wordToComplete);
 }
+
+/// <summary>
+/// Tab completion of Register-BitriseApp -Provider. A completer rather than ValidateSet, so that a wrong value is
+/// refused by the module's own check (Bitrise.InvalidArgument, naming the values) instead of the binder's.
+/// </summary>
+public sealed class BitriseProviderCompleter : IArgumentCompleter
+{
+    private static readonly string[] Values = { "github", "bitbucket", "gitlab", "gitlab-self-hosted", "custom" };
+
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
+        BitriseProjectTypeCompleter.Complete(Values, wordToComplete);
+}

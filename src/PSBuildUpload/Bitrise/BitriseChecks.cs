@@ -28,6 +28,31 @@ internal static class BitriseChecks
         return value.Trim();
     }
 
+    /// <summary>
+    /// Refuses, before the disk is read, a file whose name says it is not the kind the cmdlet uploads (a certificate
+    /// given as a provisioning profile, and the reverse). A folder or an empty path is left to the file checks.
+    /// </summary>
+    public static void FileType(string path, string what, params string[] extensions)
+    {
+        if (string.IsNullOrWhiteSpace(path) || System.IO.Directory.Exists(path))
+        {
+            return;
+        }
+
+        foreach (var extension in extensions)
+        {
+            if (path.EndsWith(extension, StringComparison.OrdinalIgnoreCase))
+            {
+                return;
+            }
+        }
+
+        throw ErrorRecords.InvalidArgument(
+            ErrorIds.Bitrise.UnsupportedFileType,
+            $"-Path '{path}' is not {what}: give a file ending in {string.Join(" or ", extensions)}.",
+            path);
+    }
+
     /// <summary>A number of seconds that must be positive and at most <paramref name="maximum"/>; ends the command otherwise.</summary>
     public static TimeSpan Seconds(double value, string parameter, string errorId, double maximum)
     {

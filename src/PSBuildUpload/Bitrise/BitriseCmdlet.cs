@@ -16,6 +16,7 @@ public abstract class BitriseCmdlet : BuildServiceCmdlet
 
     /// <summary>A Bitrise personal access token; see about_PSBuildUpload for the other ways to give it.</summary>
     [Parameter]
+    [SecretParameter]
     public SecureString? Token { get; set; }
 
     /// <summary>Replaces scheme, host and port of the Bitrise API (https://api.bitrise.io).</summary>

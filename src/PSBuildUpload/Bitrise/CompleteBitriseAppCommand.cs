@@ -28,11 +28,13 @@ public sealed class CompleteBitriseAppCommand : BitriseCmdlet
 
     /// <summary>android, ios, cordova, other, xamarin, macos, ionic, react-native, fastlane, flutter.</summary>
     [Parameter(Mandatory = true)]
+    [AllowEmptyString]
     [ArgumentCompleter(typeof(BitriseProjectTypeCompleter))]
     public string ProjectType { get; set; } = string.Empty;
 
     /// <summary>The stack the builds run on, e.g. osx-xcode-16.0.x or linux-docker-android-22.04.</summary>
     [Parameter(Mandatory = true)]
+    [AllowEmptyString]
     public string StackId { get; set; } = string.Empty;
 
     /// <summary>The initial config, e.g. default-ios-config; Bitrise uses other-config when it is not given.</summary>

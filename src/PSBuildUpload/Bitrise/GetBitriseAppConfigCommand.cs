@@ -2,6 +2,7 @@ using System.IO;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using PSBuildUpload.Core;
 using PSBuildUpload.Engine.Errors;
 
 namespace PSBuildUpload.Bitrise;
@@ -42,11 +43,28 @@ public sealed class GetBitriseAppConfigCommand : BitriseCmdlet
                 return;
             }
 
-            Emit(await Client.SaveAppConfigAsync(appSlug, buildSlug, ResolvePath(OutFile), Force.IsPresent, cancellationToken).ConfigureAwait(false));
+            Emit(await Client.SaveAppConfigAsync(appSlug, buildSlug, Target(), Force.IsPresent, cancellationToken).ConfigureAwait(false));
         }
         catch (BuildServiceException e)
         {
             EmitError(e);
         }
+    }
+
+    /// <summary>The full path -OutFile names; an empty one or a folder is refused before any request.</summary>
+    private string Target()
+    {
+        var path = ResolvePath(OutFile!);
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            throw ErrorRecords.InvalidArgument(ErrorIds.Bitrise.InvalidDestination, "-OutFile is empty. Give the path of the file to write the YAML to, or leave -OutFile out to get the text.", OutFile);
+        }
+
+        if (Directory.Exists(path))
+        {
+            throw ErrorRecords.InvalidArgument(ErrorIds.Bitrise.InvalidDestination, $"-OutFile '{path}' is a folder. Give the path of a file, for example '{Path.Combine(path, "bitrise.yml")}'.", OutFile);
+        }
+
+        return Path.GetFullPath(path);
     }
 }

@@ -21,7 +21,7 @@ public sealed class RegisterBitriseAppCommand : BitriseCmdlet
 
     /// <summary>The git provider; by default found from the URL's host (github.com, bitbucket.org, gitlab.com), else custom.</summary>
     [Parameter]
-    [ValidateSet("github", "bitbucket", "gitlab", "gitlab-self-hosted", "custom")]
+    [ArgumentCompleter(typeof(BitriseProviderCompleter))]
     public string? Provider { get; set; }
 
     /// <summary>The repository is public (is_public); by default it is private.</summary>

@@ -4,6 +4,7 @@ using System.Security;
 using System.Threading;
 using System.Threading.Tasks;
 using PSBuildUpload.Connection;
+using PSBuildUpload.Core;
 using PSBuildUpload.Engine.Bitrise;
 using PSBuildUpload.Engine.Errors;
 using PSBuildUpload.Engine.Transfers;
@@ -34,6 +35,7 @@ public sealed class SetBitriseAppSshKeyCommand : BitriseCmdlet
 
     /// <summary>The private key text as a SecureString.</summary>
     [Parameter(Mandatory = true, ParameterSetName = SecureSet)]
+    [SecretParameter]
     public SecureString PrivateKey { get; set; } = null!;
 
     /// <summary>The public key text ("ssh-ed25519 AAAA… comment").</summary>
@@ -55,14 +57,15 @@ public sealed class SetBitriseAppSshKeyCommand : BitriseCmdlet
             var appSlug = ValidateSlug(AppSlug, nameof(AppSlug));
             string privateKey;
             string source;
-            var publicKey = string.IsNullOrWhiteSpace(PublicKey) ? null : PublicKey;
+            var publicKey = BitriseChecks.OptionalText(PublicKey, nameof(PublicKey));
+            var publicKeyPath = BitriseChecks.OptionalText(PublicKeyPath, nameof(PublicKeyPath));
             if (ParameterSetName == FileSet)
             {
                 var file = FileChecks.RequireFile(Service.ToKind(), ResolvePath(PrivateKeyPath), "-PrivateKeyPath");
                 source = file.FullName;
                 privateKey = File.ReadAllText(file.FullName);
                 var twin = file.FullName + ".pub";
-                if (publicKey is null && string.IsNullOrWhiteSpace(PublicKeyPath) && File.Exists(twin))
+                if (publicKey is null && publicKeyPath is null && File.Exists(twin))
                 {
                     publicKey = File.ReadAllText(twin);
                 }
@@ -73,7 +76,7 @@ public sealed class SetBitriseAppSshKeyCommand : BitriseCmdlet
                 privateKey = ServiceDefaults.ReadSecure(PrivateKey);
             }
 
-            if (publicKey is null && PublicKeyPath is { } publicKeyPath && publicKeyPath.Trim().Length > 0)
+            if (publicKey is null && publicKeyPath is not null)
             {
                 publicKey = File.ReadAllText(FileChecks.RequireFile(Service.ToKind(), ResolvePath(publicKeyPath), "-PublicKeyPath").FullName);
             }

@@ -3,6 +3,7 @@ using System.Security;
 using System.Threading;
 using System.Threading.Tasks;
 using PSBuildUpload.Connection;
+using PSBuildUpload.Core;
 using PSBuildUpload.Engine.Bitrise;
 using PSBuildUpload.Engine.Errors;
 
@@ -36,6 +37,7 @@ public sealed class SetBitriseBuildCertificateCommand : BitriseCmdlet
 
     /// <summary>The certificate's password (certificate_password).</summary>
     [Parameter]
+    [SecretParameter]
     public SecureString? Password { get; set; }
 
     /// <summary>-Protected protects the certificate for good (its file can no longer be downloaded); -Protected:$false is refused on a protected one.</summary>

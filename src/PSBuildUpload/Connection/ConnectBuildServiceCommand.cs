@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using System.Management.Automation;
 using System.Security;
 using PSBuildUpload.Core;
@@ -21,6 +22,7 @@ public sealed class ConnectBuildServiceCommand : PSCmdlet
 
     /// <summary>The API token. Optional: without it, calls fall back to the environment variable (and files).</summary>
     [Parameter(Position = 1)]
+    [SecretParameter]
     public SecureString? Token { get; set; }
 
     /// <summary>Replaces scheme, host and port of the service's address (a private instance, a test server).</summary>
@@ -38,22 +40,18 @@ public sealed class ConnectBuildServiceCommand : PSCmdlet
 
     /// <summary>How many times a failed call that is safe to repeat is sent again (0 to 20).</summary>
     [Parameter]
-    [ValidateRange(0, 20)]
     public int MaximumRetryCount { get; set; } = ServiceSettings.Default.MaximumRetryCount;
 
     /// <summary>The first wait before a retry, in seconds; later waits double, with jitter.</summary>
     [Parameter]
-    [ValidateRange(0.0, 600.0)]
     public double RetryIntervalSec { get; set; } = ServiceSettings.Default.RetryInterval.TotalSeconds;
 
     /// <summary>The limit of one API call, from sending to the end of the answer, in seconds.</summary>
     [Parameter]
-    [ValidateRange(0.1, 3600.0)]
     public double TimeoutSec { get; set; } = ServiceSettings.Default.RequestTimeout.TotalSeconds;
 
     /// <summary>How long a file transfer may go without moving a byte before it fails, in seconds.</summary>
     [Parameter]
-    [ValidateRange(0.1, 86400.0)]
     public double TransferIdleTimeoutSec { get; set; } = ServiceSettings.Default.TransferIdleTimeout.TotalSeconds;
 
     /// <summary>Emits the connection.</summary>
@@ -64,6 +62,7 @@ public sealed class ConnectBuildServiceCommand : PSCmdlet
     {
         try
         {
+            CheckSettings();
             var baseUri = BaseUri is null ? null : ServiceEndpoint.ValidateBaseUri(Service.ToKind(), BaseUri, ServiceDefaults.BasePath(Service));
             if (Proxy is not null && (!Proxy.IsAbsoluteUri || (Proxy.Scheme != Uri.UriSchemeHttp && Proxy.Scheme != Uri.UriSchemeHttps)))
             {
@@ -120,6 +119,30 @@ public sealed class ConnectBuildServiceCommand : PSCmdlet
             var record = ErrorRecords.From(e);
             CiLog.ReportTerminating(this, record);
             ThrowTerminatingError(record);
+        }
+    }
+
+    /// <summary>
+    /// The ranges of the settings, checked here rather than with ValidateRange so that a value out of range is one
+    /// ErrorId (PSBuildUpload.SettingOutOfRange) whose message gives the range, like every other refused input.
+    /// </summary>
+    private void CheckSettings()
+    {
+        Range(nameof(MaximumRetryCount), MaximumRetryCount, 0, 20, "times");
+        Range(nameof(RetryIntervalSec), RetryIntervalSec, 0, 600, "seconds");
+        Range(nameof(TimeoutSec), TimeoutSec, 0.1, 3600, "seconds");
+        Range(nameof(TransferIdleTimeoutSec), TransferIdleTimeoutSec, 0.1, 86400, "seconds");
+    }
+
+    private static void Range(string parameter, double value, double minimum, double maximum, string unit)
+    {
+        if (double.IsNaN(value) || value < minimum || value > maximum)
+        {
+            throw new BuildServiceException(
+                ErrorIds.Module.SettingOutOfRange,
+                ErrorKind.InvalidArgument,
+                string.Format(CultureInfo.InvariantCulture, "-{0} {1} is out of range: give from {2} to {3} {4}.", parameter, value, minimum, maximum, unit),
+                value) { IsTerminating = true };
         }
     }
 }

@@ -12,6 +12,7 @@ public abstract class ProductScienceCmdlet : BuildServiceCmdlet
 {
     /// <summary>The Product Science API token; see about_PSBuildUpload for the other ways to give it.</summary>
     [Parameter]
+    [SecretParameter]
     public SecureString? Token { get; set; }
 
     /// <summary>Replaces scheme, host and port of the Product Science endpoints (a private instance, the sandbox).</summary>

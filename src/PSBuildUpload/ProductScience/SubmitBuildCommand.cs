@@ -67,7 +67,10 @@ public sealed class SubmitBuildCommand : ProductScienceCmdlet
         {
             var project = ProductScienceClient.ValidateProject(Project);
             var buildType = ParseBuildType(BuildType);
-            var file = FileChecks.RequireFile(Service.ToKind(), ResolvePath(Path), "-Path");
+            CheckContextId(ContextId);
+            var path = ResolvePath(Path);
+            CheckExtension(path);
+            var file = FileChecks.RequireFile(Service.ToKind(), path, "-Path");
             var submission = new BuildSubmission
             {
                 ContextId = ContextId,
@@ -107,6 +110,32 @@ public sealed class SubmitBuildCommand : ProductScienceCmdlet
             ErrorIds.ProductScience.InvalidBuildType,
             $"-BuildType '{value}' is not a Product Science build type. Use APK or INSTRUMENTED_APK.",
             value);
+    }
+
+    private static void CheckContextId(long? contextId)
+    {
+        if (contextId is { } id && id < 1)
+        {
+            throw ErrorRecords.InvalidArgument(
+                ErrorIds.ProductScience.InvalidContextId,
+                $"-ContextId {id} is not an upload context id: they are positive numbers. Pipe New-UploadContext into Submit-Build, or leave -ContextId out.",
+                id);
+        }
+    }
+
+    /// <summary>Both build types are Android packages: anything but an .apk is refused before the disk is even read.</summary>
+    private static void CheckExtension(string path)
+    {
+        if (string.IsNullOrWhiteSpace(path) || System.IO.Directory.Exists(path)
+            || path.EndsWith(".apk", StringComparison.OrdinalIgnoreCase))
+        {
+            return;
+        }
+
+        throw ErrorRecords.InvalidArgument(
+            ErrorIds.ProductScience.UnsupportedFileType,
+            $"-Path '{path}' is not an .apk file. Product Science takes Android APKs only (-BuildType APK or INSTRUMENTED_APK): give the .apk the build produced (an .aab must be turned into an APK first).",
+            path);
     }
 
     private void FillFromCi(BuildSubmission submission)

@@ -331,6 +331,7 @@ public sealed class BitriseCodeSigningTests : IClassFixture<SandboxFixture>
     public void WhatIf_on_each_changing_cmdlet_sends_nothing()
     {
         var file = TestFiles.Create("whatif.p12", 100);
+        var profileFile = TestFiles.Create("whatif.mobileprovision", 100);
         var item = _sandbox.Bitrise.AddCodeSigningFile(App, SbCodeSigningFile.Certificates, "w.p12", new byte[] { 1 });
         var profile = _sandbox.Bitrise.AddCodeSigningFile(App, SbCodeSigningFile.Profiles, "w.mobileprovision", new byte[] { 1 });
         using var session = new PsSession(_sandbox);
@@ -338,7 +339,7 @@ public sealed class BitriseCodeSigningTests : IClassFixture<SandboxFixture>
         var before = _sandbox.Requests.All.Count;
         var files = _sandbox.Bitrise.CodeSigningFiles.Count;
         var result = session.Run(Defaults + $@"
-            Add-BitriseProvisioningProfile -AppSlug {App} -Path {TestFiles.Quote(file)} -WhatIf
+            Add-BitriseProvisioningProfile -AppSlug {App} -Path {TestFiles.Quote(profileFile)} -WhatIf
             Add-BitriseBuildCertificate -AppSlug {App} -Path {TestFiles.Quote(file)} -Password $Pw -WhatIf
             Set-BitriseProvisioningProfile -AppSlug {App} -ProvisioningProfileSlug {profile.Slug} -Protected -WhatIf
             Set-BitriseBuildCertificate -AppSlug {App} -BuildCertificateSlug {item.Slug} -Password $Pw -Protected -WhatIf");
@@ -366,7 +367,8 @@ public sealed class BitriseCodeSigningTests : IClassFixture<SandboxFixture>
 
         session.Set("Wrong", PsSession.Secure("btr_pat_" + new string('2', 48)));
         var uploads = _sandbox.Storage.Objects.Count;
-        var unauthorized = session.Run($"Add-BitriseProvisioningProfile -AppSlug {App} -Path {TestFiles.Quote(file)} -Token $Wrong -BaseUri $Base");
+        var profile = TestFiles.Create("nf.mobileprovision", 100);
+        var unauthorized = session.Run($"Add-BitriseProvisioningProfile -AppSlug {App} -Path {TestFiles.Quote(profile)} -Token $Wrong -BaseUri $Base");
         Assert.Equal("Bitrise.Unauthorized", unauthorized.ErrorIds.Single());
         Assert.Equal(uploads, _sandbox.Storage.Objects.Count);
     }
