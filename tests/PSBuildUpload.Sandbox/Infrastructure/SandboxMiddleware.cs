@@ -30,6 +30,21 @@ internal static class SandboxMiddleware
             sandbox.Requests.Add(recorded);
         }
 
+        using var aborted = context.RequestAborted.Register(() => recorded.AbortedAt ??= DateTimeOffset.UtcNow);
+        try
+        {
+            await HandleAsync(context, next, sandbox, recorded, isControl);
+        }
+        finally
+        {
+            recorded.EndedAt = DateTimeOffset.UtcNow;
+        }
+    }
+
+    private static async Task HandleAsync(HttpContext context, Func<Task> next, SandboxServer sandbox, RecordedRequest recorded, bool isControl)
+    {
+        var request = context.Request;
+
         var fault = isControl ? null : sandbox.Faults.Take(request.Method, recorded.Path);
         if (fault is null || fault.Kind is FaultKind.ResetDuringRequestBody)
         {
@@ -63,7 +78,7 @@ internal static class SandboxMiddleware
         {
         }
 
-        recorded.StatusCode = context.Response.HasStarted || fault.Kind is FaultKind.Status or FaultKind.HtmlPage or FaultKind.RedirectToOtherHost
+        recorded.StatusCode = context.Response.HasStarted || fault.Kind is FaultKind.Status or FaultKind.HtmlPage or FaultKind.RedirectToOtherHost or FaultKind.RefuseNextConnections
             ? context.Response.StatusCode
             : null;
     }
@@ -84,6 +99,29 @@ internal static class SandboxMiddleware
         {
             case FaultKind.Delay:
                 await Task.Delay(fault.DelayMs, aborted);
+                await next();
+                return;
+
+            case FaultKind.SlowResponse:
+                // The endpoint reads the body again after the wait: keep it (large bodies go to a temporary file).
+                context.Request.EnableBuffering();
+                await context.Request.Body.CopyToAsync(Stream.Null, aborted);
+                context.Request.Body.Position = 0;
+                await Task.Delay(fault.DelayMs, aborted);
+                await next();
+                return;
+
+            case FaultKind.RefuseNextConnections:
+                var port = context.Request.Host.Port;
+                var relay = port is { } p ? sandbox.RelayFor(p) : null;
+                if (relay is null)
+                {
+                    throw new InvalidOperationException($"RefuseNextConnections needs a request that came through a relay of SandboxServer.StartRelay; this one came to {context.Request.Host}.");
+                }
+
+                // This connection carries the answer, then closes; every other one is closed now.
+                relay.Refuse(keepUpstreamPort: context.Connection.RemotePort);
+                context.Response.Headers.Connection = "close";
                 await next();
                 return;
 
@@ -140,7 +178,7 @@ internal static class SandboxMiddleware
                     }
 
                     var bytes = capture.ToArray();
-                    var half = Math.Max(1, bytes.Length / 2);
+                    var half = bytes.Length / 2;
                     context.Response.ContentLength = half;
                     await real.WriteAsync(bytes.AsMemory(0, half), aborted);
                 }
@@ -169,6 +207,10 @@ internal static class SandboxMiddleware
                 if (fault.RetryAfter is not null)
                 {
                     context.Response.Headers.RetryAfter = fault.RetryAfter;
+                }
+                else if (fault.RetryAfterDateInSeconds is { } seconds)
+                {
+                    context.Response.Headers.RetryAfter = DateTimeOffset.UtcNow.AddSeconds(seconds).ToString("r", System.Globalization.CultureInfo.InvariantCulture);
                 }
 
                 context.Response.ContentType = fault.ContentType ?? "application/json";
