@@ -25,6 +25,12 @@ public enum FaultKind
     /// <summary>Run the endpoint, send <see cref="FaultRule.AfterBytes"/> of its response body, then close the connection.</summary>
     ResetDuringResponseBody,
 
+    /// <summary>
+    /// Run the endpoint, send <see cref="FaultRule.AfterBytes"/> of its response body, then hold the rest for
+    /// <see cref="FaultRule.DelayMs"/>: a transfer that is under way and stalls.
+    /// </summary>
+    StallDuringResponseBody,
+
     /// <summary>Run the endpoint and send only the first half of its JSON, with a matching Content-Length.</summary>
     TruncatedJson,
 

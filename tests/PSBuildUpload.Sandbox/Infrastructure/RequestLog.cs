@@ -33,6 +33,9 @@ public sealed class RecordedRequest
 
     public int? StatusCode { get; set; }
 
+    /// <summary>The client's port of the connection the request came on (through a relay: the relay's).</summary>
+    public int ClientPort { get; init; }
+
     /// <summary>When the connection was cut (by the client, or by an injected fault) before the answer ended.</summary>
     public DateTimeOffset? AbortedAt { get; set; }
 

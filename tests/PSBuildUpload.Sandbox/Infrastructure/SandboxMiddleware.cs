@@ -23,6 +23,7 @@ internal static class SandboxMiddleware
             Path = request.Path.Value ?? string.Empty,
             Query = request.QueryString.Value ?? string.Empty,
             Headers = request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+            ClientPort = context.Connection.RemotePort,
         };
         var isControl = recorded.Path.StartsWith("/_sandbox", StringComparison.Ordinal);
         if (!isControl)
@@ -147,6 +148,20 @@ internal static class SandboxMiddleware
                 context.Abort();
                 return;
 
+            case FaultKind.StallDuringResponseBody:
+                var flowing = context.Response.Body;
+                context.Response.Body = new StallAfterStream(flowing, fault.AfterBytes, fault.DelayMs, aborted);
+                try
+                {
+                    await next();
+                }
+                finally
+                {
+                    context.Response.Body = flowing;
+                }
+
+                return;
+
             case FaultKind.ResetDuringResponseBody:
                 var original = context.Response.Body;
                 context.Response.Body = new AbortAfterStream(original, fault.AfterBytes, context);
@@ -224,6 +239,53 @@ internal static class SandboxMiddleware
         var buffer = new byte[64 * 1024];
         while (await context.Request.Body.ReadAsync(buffer, context.RequestAborted) > 0)
         {
+        }
+    }
+
+    /// <summary>Passes the first bytes of a response through, then holds the next write for a while.</summary>
+    private sealed class StallAfterStream(Stream inner, long limit, int delayMs, System.Threading.CancellationToken aborted) : Stream
+    {
+        private long _written;
+        private bool _stalled;
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => _written; set => throw new NotSupportedException(); }
+
+        public override void Flush() => inner.Flush();
+
+        public override Task FlushAsync(System.Threading.CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) =>
+            WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, System.Threading.CancellationToken cancellationToken = default)
+        {
+            if (!_stalled && _written + buffer.Length > limit)
+            {
+                var allowed = (int)Math.Max(0, limit - _written);
+                await inner.WriteAsync(buffer[..allowed], cancellationToken);
+                await inner.FlushAsync(cancellationToken);
+                _written += allowed;
+                buffer = buffer[allowed..];
+                _stalled = true;
+                await Task.Delay(delayMs, aborted);
+            }
+
+            await inner.WriteAsync(buffer, cancellationToken);
+            _written += buffer.Length;
         }
     }
 
