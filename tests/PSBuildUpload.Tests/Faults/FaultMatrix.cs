@@ -56,7 +56,7 @@ internal static class FaultMatrix
     public static readonly IReadOnlyDictionary<string, string> NotApplicable = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["get"] = "the request has no body to break off (a GET or a DELETE)",
-        ["nobody"] = "New-UploadContext sends its POST without a body",
+        ["nobody"] = "New-UploadContext's POST has an empty body (Content-Length: 0): nothing to break off",
         ["empty"] = "the storage answers an upload with an empty body: there is no answer body to cut or truncate",
         ["file"] = "the answer is the file itself, not JSON, and may be an HTML page (a test report); a file whose Content-Length matches what arrived cannot be told from the real one (a cut download is the 'reset in the download body' case)",
     };
