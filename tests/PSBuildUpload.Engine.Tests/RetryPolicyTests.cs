@@ -51,6 +51,23 @@ public sealed class RetryPolicyTests
     }
 
     [Fact]
+    public void Only_a_refusal_a_body_cut_before_its_end_429_and_503_surely_left_the_server_idle()
+    {
+        Assert.True(RetryPolicy.SurelyNotActed(FailureKind.ConnectionRefused, null, Attempt(false, false)));
+        Assert.True(RetryPolicy.SurelyNotActed(FailureKind.Status, 429, Attempt(true, true)));
+        Assert.True(RetryPolicy.SurelyNotActed(FailureKind.Status, 503, Attempt(true, true)));
+        Assert.True(RetryPolicy.SurelyNotActed(FailureKind.ConnectionBroken, null, Attempt(hasBody: true, completed: false)));
+        Assert.True(RetryPolicy.SurelyNotActed(FailureKind.Timeout, null, Attempt(hasBody: true, completed: false)));
+
+        Assert.False(RetryPolicy.SurelyNotActed(FailureKind.Status, 500, Attempt(true, true)));
+        Assert.False(RetryPolicy.SurelyNotActed(FailureKind.Status, 408, Attempt(true, true)));
+        Assert.False(RetryPolicy.SurelyNotActed(FailureKind.ConnectionBroken, null, Attempt(hasBody: true, completed: true)));
+        Assert.False(RetryPolicy.SurelyNotActed(FailureKind.ConnectionBroken, null, Attempt(hasBody: false, completed: false)));
+        Assert.False(RetryPolicy.SurelyNotActed(FailureKind.Timeout, null, Attempt(hasBody: false, completed: false)));
+        Assert.False(RetryPolicy.SurelyNotActed(FailureKind.InvalidResponse, 200, Attempt(true, true)));
+    }
+
+    [Fact]
     public void Retry_After_is_read_as_seconds_or_as_an_HTTP_date()
     {
         var now = new DateTimeOffset(2026, 11, 24, 6, 0, 0, TimeSpan.Zero);

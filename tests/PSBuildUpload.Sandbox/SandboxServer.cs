@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading;
@@ -22,6 +23,7 @@ namespace PSBuildUpload.Sandbox;
 public sealed class SandboxServer : IAsyncDisposable, IDisposable
 {
     private readonly WebApplication _app;
+    private readonly ConcurrentDictionary<int, TcpRelay> _relays = new();
 
     private SandboxServer(WebApplication app, int port)
     {
@@ -96,6 +98,21 @@ public sealed class SandboxServer : IAsyncDisposable, IDisposable
     public Uri OtherHostFor(string host) =>
         string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase) ? BaseUri : OtherHostUri;
 
+    /// <summary>
+    /// A started relay in front of this sandbox (see <see cref="TcpRelay"/>), known to the fault injector so that
+    /// <see cref="FaultKind.RefuseNextConnections"/> can make it refuse; disposed with the sandbox.
+    /// </summary>
+    public TcpRelay StartRelay()
+    {
+        var relay = new TcpRelay(Port);
+        relay.Start();
+        _relays[relay.Port] = relay;
+        return relay;
+    }
+
+    /// <summary>The relay listening on <paramref name="port"/>, if <see cref="StartRelay"/> made one.</summary>
+    public TcpRelay? RelayFor(int port) => _relays.TryGetValue(port, out var relay) ? relay : null;
+
     /// <summary>Forgets recorded requests and faults (state of the emulated services stays).</summary>
     public void Reset()
     {
@@ -105,6 +122,11 @@ public sealed class SandboxServer : IAsyncDisposable, IDisposable
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var relay in _relays.Values)
+        {
+            await relay.DisposeAsync();
+        }
+
         await _app.StopAsync();
         await _app.DisposeAsync();
     }

@@ -265,11 +265,12 @@ public sealed class AppliveryClient : ServiceClient, IAppliveryClient
         }
     }
 
-    internal override BuildServiceException? InterpretSuccessBody(ApiRequest request, ApiResponse response)
+    internal override AttemptFailedException? InterpretSuccessBody(ApiRequest request, ApiResponse response)
     {
         if (IsNonJson(response) || response.Body.Length == 0)
         {
-            return new BuildServiceException(
+            // Unreadable (a proxy's page, a body cut short): a read is tried again, an upload is not.
+            return new AttemptFailedException(FailureKind.InvalidResponse, new BuildServiceException(
                 ErrorIds.Applivery.NonJsonResponse,
                 ErrorKind.InvalidData,
                 Redactor.Scrub(string.Format(
@@ -284,7 +285,7 @@ public sealed class AppliveryClient : ServiceClient, IAppliveryClient
                 request.Target ?? request.DisplayUrl)
             {
                 StatusCode = (System.Net.HttpStatusCode)response.StatusCode,
-            };
+            });
         }
 
         var envelope = Envelope(response.Body);
@@ -297,7 +298,7 @@ public sealed class AppliveryClient : ServiceClient, IAppliveryClient
         var advice = CodeAdvice(errorId, request);
         var said = failure.Message is null ? "no reason given" : failure.Message.TrimEnd('.');
         var codeText = failure.Code is { } c ? string.Format(CultureInfo.InvariantCulture, " (Applivery error {0})", c) : string.Empty;
-        return new BuildServiceException(
+        return new AttemptFailedException(FailureKind.Status, new BuildServiceException(
             errorId,
             CodeKind(errorId),
             Redactor.Scrub($"Applivery refused {request.Method.Method} {request.DisplayUrl}: {said}{codeText}. {advice}"),
@@ -307,7 +308,7 @@ public sealed class AppliveryClient : ServiceClient, IAppliveryClient
             StatusCode = (System.Net.HttpStatusCode)response.StatusCode,
             RecommendedAction = advice,
             IsTerminating = CodeKind(errorId) == ErrorKind.AuthenticationError,
-        };
+        });
     }
 
     internal override string ErrorIdFor(ApiRequest request, ApiResponse response)

@@ -79,14 +79,22 @@ public sealed partial class BitriseClient
         return Adopt(artifact, appSlug, buildSlug);
     }
 
-    public Task RemoveArtifactAsync(string appSlug, string buildSlug, string artifactSlug, CancellationToken cancellationToken)
+    public async Task RemoveArtifactAsync(string appSlug, string buildSlug, string artifactSlug, CancellationToken cancellationToken)
     {
         var request = new ApiRequest(HttpMethod.Delete, Api(ArtifactPath(appSlug, buildSlug, artifactSlug)))
         {
             Target = artifactSlug,
             NotFoundMessage = ArtifactNotFound(appSlug, buildSlug, artifactSlug),
         };
-        return SendJsonAsync(request, _ => true, cancellationToken);
+        try
+        {
+            await SendJsonAsync(request, _ => true, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BuildServiceException e) when (e.StatusCode == HttpStatusCode.NotFound && request.EarlierTryMayHaveActed)
+        {
+            // An earlier try deleted it and its answer was lost: gone is what was asked for.
+            Observer.Verbose($"Artifact '{artifactSlug}' is gone: an earlier try deleted it before its answer was lost.");
+        }
     }
 
     /// <summary>

@@ -187,6 +187,8 @@ public sealed partial class BitriseClient
         var request = new ApiRequest(HttpMethod.Post, Api(BuildPath(appSlug, buildSlug) + "/abort"))
         {
             JsonBody = Serialize(body),
+            // It creates nothing: repeating it at worst finds the build already aborted, which is checked below.
+            CreatesResource = false,
             Target = buildSlug,
             NotFoundMessage = BuildNotFound(appSlug, buildSlug),
         };
@@ -196,6 +198,17 @@ public sealed partial class BitriseClient
         }
         catch (BuildServiceException e) when (IsRefusal(e))
         {
+            if (request.EarlierTryMayHaveActed)
+            {
+                // Refused as finished after a try whose answer was lost: that try may be what aborted it.
+                var now = await GetBuildAsync(appSlug, buildSlug, cancellationToken).ConfigureAwait(false);
+                if (now.Status is BitriseBuildStatus.Aborted or BitriseBuildStatus.AbortedWithSuccess)
+                {
+                    Observer.Verbose($"Build '{buildSlug}' is aborted: an earlier try aborted it before its answer was lost.");
+                    return;
+                }
+            }
+
             var said = e.ServerMessage ?? "no reason given";
             throw new BuildServiceException(
                 ErrorIds.Bitrise.AbortRefused,

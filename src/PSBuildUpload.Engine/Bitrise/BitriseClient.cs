@@ -116,7 +116,7 @@ public sealed partial class BitriseClient : ServiceClient
     internal static string Segment(string slug) => Uri.EscapeDataString(slug);
 
     /// <summary>A trigger can answer 2xx with <c>{"status":"error","message":…}</c>: that is a failure.</summary>
-    internal override BuildServiceException? InterpretSuccessBody(ApiRequest request, ApiResponse response)
+    internal override AttemptFailedException? InterpretSuccessBody(ApiRequest request, ApiResponse response)
     {
         if (response.Body.Length == 0 || response.Body[0] != (byte)'{')
         {
@@ -131,7 +131,7 @@ public sealed partial class BitriseClient : ServiceClient
                 && string.Equals(status.GetString(), "error", StringComparison.OrdinalIgnoreCase))
             {
                 var message = ErrorBodies.Message(response.Body, response.ContentType) ?? "the service said the request failed";
-                return new BuildServiceException(
+                return new AttemptFailedException(FailureKind.Status, new BuildServiceException(
                     ErrorIds.Bitrise.RequestFailed,
                     ErrorKind.InvalidOperation,
                     Redactor.Scrub($"Bitrise answered {request.Method.Method} {request.DisplayUrl} with status \"error\": {message}"),
@@ -139,7 +139,7 @@ public sealed partial class BitriseClient : ServiceClient
                 {
                     ServerMessage = Redactor.Scrub(message),
                     StatusCode = (System.Net.HttpStatusCode)response.StatusCode,
-                };
+                });
             }
         }
         catch (JsonException)

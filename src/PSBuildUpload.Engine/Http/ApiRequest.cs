@@ -37,6 +37,13 @@ internal sealed class ApiRequest
 
     public Dictionary<string, string> Headers { get; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// Set by the retry loop when a try that failed may still have been acted on (its answer was lost, cut or
+    /// unreadable) and a later one was sent: a DELETE then finds nothing, an abort finds the build finished, and the
+    /// caller can tell that from a real refusal.
+    /// </summary>
+    public bool EarlierTryMayHaveActed { get; internal set; }
+
     public bool IsCreate => CreatesResource ?? Method == HttpMethod.Post;
 
     public string DisplayUrl => Diagnostics.Redactor.DisplayUrl(Url, Presigned);

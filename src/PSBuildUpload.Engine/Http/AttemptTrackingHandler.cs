@@ -1,3 +1,4 @@
+using System;
 using System.IO;
 using System.Net;
 using System.Net.Http;
@@ -16,6 +17,15 @@ internal sealed class AttemptTrackingHandler : DelegatingHandler
 
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        if (request.Content is null && request.Method != HttpMethod.Get && request.Method != HttpMethod.Head)
+        {
+            // SocketsHttpHandler sends a request again by itself, on a new connection, when the one it used closes
+            // before any answer, unless it had started sending a body. Behind the retry policy's back that can create
+            // something twice (a POST) or turn a DELETE that worked into a 404. An empty body (Content-Length: 0)
+            // leaves every repeat to the policy, which knows whether the service may have acted.
+            request.Content = new ByteArrayContent(Array.Empty<byte>());
+        }
+
         var state = AttemptState.Current;
         if (state is not null && request.Content is not null)
         {

@@ -37,7 +37,8 @@ internal sealed class RedirectHandler : DelegatingHandler
                 ? response.Headers.Location
                 : new Uri(request.RequestUri!, response.Headers.Location);
             var keepsBody = status == (HttpStatusCode)307 || status == (HttpStatusCode)308;
-            if (keepsBody && request.Content is not null)
+            // An empty body (see AttemptTrackingHandler) is nothing to replay: such a request follows like a GET.
+            if (keepsBody && request.Content is not null && request.Content.Headers.ContentLength != 0)
             {
                 // The body stream was consumed; the caller sees the redirect status and reports it.
                 return response;

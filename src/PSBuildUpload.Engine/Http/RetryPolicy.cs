@@ -26,31 +26,32 @@ internal static class RetryPolicy
 
     /// <summary>
     /// Whether sending the request again cannot do the server's work twice. Anything but a create is safe to repeat;
-    /// a create (POST) only when the server surely did not act: the connection was refused, the body broke off
-    /// before its end, or the server answered 429 or 503.
+    /// a create (POST) only when the server surely did not act (see <see cref="SurelyNotActed"/>).
     /// </summary>
     public static bool IsRetryable(FailureKind failure, int? status, bool createsResource, AttemptState attempt)
     {
         switch (failure)
         {
-            case FailureKind.Status:
-                if (status is null || !IsTransientStatus(status.Value))
-                {
-                    return false;
-                }
-
-                return !createsResource || status == 429 || status == 503;
-            case FailureKind.ConnectionRefused:
-                return true;
-            case FailureKind.ConnectionBroken:
-            case FailureKind.Timeout:
-                return !createsResource || (attempt.HasBody && !attempt.BodyCompleted);
-            case FailureKind.InvalidResponse:
-                return !createsResource;
-            default:
+            case FailureKind.Status when status is null || !IsTransientStatus(status.Value):
+            case FailureKind.None:
                 return false;
+            default:
+                return !createsResource || SurelyNotActed(failure, status, attempt);
         }
     }
+
+    /// <summary>
+    /// Whether a failed try surely did not reach the point where the server acts: the connection was refused, the
+    /// body broke off before its end, or the server answered 429 or 503. Any other failure may have come after the
+    /// server acted (its answer was lost, cut or unreadable).
+    /// </summary>
+    public static bool SurelyNotActed(FailureKind failure, int? status, AttemptState attempt) => failure switch
+    {
+        FailureKind.ConnectionRefused => true,
+        FailureKind.Status => status is 429 or 503,
+        FailureKind.ConnectionBroken or FailureKind.Timeout => attempt.HasBody && !attempt.BodyCompleted,
+        _ => false,
+    };
 
     public static FailureKind Classify(Exception e)
     {

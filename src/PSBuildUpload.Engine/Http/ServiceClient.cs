@@ -116,6 +116,7 @@ public abstract partial class ServiceClient
     internal async Task<T> RunAsync<T>(ApiRequest request, TimeSpan? timeout, Func<AttemptState, CancellationToken, Task<T>> attempt, CancellationToken cancellationToken)
     {
         var tries = Math.Max(0, Settings.MaximumRetryCount) + 1;
+        request.EarlierTryMayHaveActed = false;
         for (var number = 1; ; number++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -165,7 +166,15 @@ public abstract partial class ServiceClient
             var retryable = number < tries && RetryPolicy.IsRetryable(failed.Failure, failed.Status, request.IsCreate, state);
             if (!retryable)
             {
-                throw Final(failed, number);
+                var heldBack = number < tries && request.IsCreate && RetryPolicy.IsRetryable(failed.Failure, failed.Status, false, state);
+                throw Final(failed, number, heldBack
+                    ? "It was not sent again: the service may have acted on it before the answer was lost, so check whether it did before running the command again."
+                    : null);
+            }
+
+            if (!RetryPolicy.SurelyNotActed(failed.Failure, failed.Status, state))
+            {
+                request.EarlierTryMayHaveActed = true;
             }
 
             var delay = failed.RetryAfter ?? RetryPolicy.Backoff(number, Settings, NextRandom());
@@ -207,12 +216,13 @@ public abstract partial class ServiceClient
         var status = response.StatusCode;
         if (status >= 200 && status < 300)
         {
-            var inBody = InterpretSuccessBody(request, response);
-            if (inBody is not null)
+            if (InterpretSuccessBody(request, response) is { } inBody)
             {
-                throw new AttemptFailedException(FailureKind.Status, inBody, null);
+                throw inBody;
             }
 
+            // Whatever the request (a JSON call or an upload), a page is not the service's answer: unreadable.
+            ThrowIfHtml(request, response);
             return;
         }
 
@@ -220,8 +230,12 @@ public abstract partial class ServiceClient
         throw new AttemptFailedException(FailureKind.Status, StatusError(request, response), status, retryAfter);
     }
 
-    /// <summary>A 2xx whose body still says the call failed (Applivery's status:false, Bitrise's status:"error").</summary>
-    internal virtual BuildServiceException? InterpretSuccessBody(ApiRequest request, ApiResponse response) => null;
+    /// <summary>
+    /// A 2xx whose body still makes the try a failure: the service's own verdict (Applivery's status:false, Bitrise's
+    /// status:"error": <see cref="FailureKind.Status"/>, never repeated) or an answer that cannot be read
+    /// (<see cref="FailureKind.InvalidResponse"/>, repeated unless the request creates something).
+    /// </summary>
+    internal virtual AttemptFailedException? InterpretSuccessBody(ApiRequest request, ApiResponse response) => null;
 
     /// <summary>The server's own words from an error body: message, error_msg, error, errors[], detail, title.</summary>
     internal virtual string? ServerMessage(ApiResponse response) => ErrorBodies.Message(response.Body, response.ContentType);
@@ -257,14 +271,7 @@ public abstract partial class ServiceClient
 
     internal T Read<T>(ApiRequest request, ApiResponse response, Func<ApiResponse, T> read)
     {
-        if (LooksLikeHtml(response))
-        {
-            throw new AttemptFailedException(FailureKind.InvalidResponse, InvalidResponse(
-                request,
-                response.StatusCode,
-                $"an HTML page (status {response.StatusCode}) instead of JSON. A proxy, firewall or captive portal often answers like this: check HTTPS_PROXY / Connect-BuildService -Proxy and -BaseUri"));
-        }
-
+        ThrowIfHtml(request, response);
         try
         {
             return read(response);
@@ -279,6 +286,17 @@ public abstract partial class ServiceClient
         catch (InvalidOperationException e)
         {
             throw new AttemptFailedException(FailureKind.InvalidResponse, InvalidResponse(request, response.StatusCode, $"JSON of an unexpected shape ({e.Message})"));
+        }
+    }
+
+    private void ThrowIfHtml(ApiRequest request, ApiResponse response)
+    {
+        if (LooksLikeHtml(response))
+        {
+            throw new AttemptFailedException(FailureKind.InvalidResponse, InvalidResponse(
+                request,
+                response.StatusCode,
+                $"an HTML page (status {response.StatusCode}), which is not an answer of the service. A proxy, firewall or captive portal often answers like this: check HTTPS_PROXY / Connect-BuildService -Proxy and -BaseUri"));
         }
     }
 
@@ -389,15 +407,25 @@ public abstract partial class ServiceClient
             e));
     }
 
-    private static BuildServiceException Final(AttemptFailedException failed, int tries)
+    private static BuildServiceException Final(AttemptFailedException failed, int tries, string? note)
     {
-        if (tries <= 1)
+        if (tries <= 1 && note is null)
         {
             return failed.Error;
         }
 
         var e = failed.Error;
-        var message = e.Message.TrimEnd() + string.Format(CultureInfo.InvariantCulture, " (gave up after {0} tries)", tries);
+        var message = e.Message.TrimEnd();
+        if (tries > 1)
+        {
+            message += string.Format(CultureInfo.InvariantCulture, " (gave up after {0} tries)", tries);
+        }
+
+        if (note is not null)
+        {
+            message += " " + note;
+        }
+
         return new BuildServiceException(e.ErrorId, e.Kind, message, e.Target, e.InnerException)
         {
             ServerMessage = e.ServerMessage,

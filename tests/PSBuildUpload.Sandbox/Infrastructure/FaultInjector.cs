@@ -25,6 +25,12 @@ public enum FaultKind
     /// <summary>Run the endpoint, send <see cref="FaultRule.AfterBytes"/> of its response body, then close the connection.</summary>
     ResetDuringResponseBody,
 
+    /// <summary>
+    /// Run the endpoint, send <see cref="FaultRule.AfterBytes"/> of its response body, then hold the rest for
+    /// <see cref="FaultRule.DelayMs"/>: a transfer that is under way and stalls.
+    /// </summary>
+    StallDuringResponseBody,
+
     /// <summary>Run the endpoint and send only the first half of its JSON, with a matching Content-Length.</summary>
     TruncatedJson,
 
@@ -33,6 +39,19 @@ public enum FaultKind
 
     /// <summary>Answer 307 to the same path on the other host name (localhost vs 127.0.0.1).</summary>
     RedirectToOtherHost,
+
+    /// <summary>
+    /// Take the whole request, then wait <see cref="FaultRule.DelayMs"/> before the endpoint runs: a server that has
+    /// everything it needs and is slow to answer (unlike <see cref="Delay"/>, which does not read the body meanwhile).
+    /// </summary>
+    SlowResponse,
+
+    /// <summary>
+    /// Answer normally, closing this connection afterwards, and make the relay the request came through (one made by
+    /// <see cref="SandboxServer.StartRelay"/>) refuse connections until the test starts it again: the request that
+    /// follows this one is refused.
+    /// </summary>
+    RefuseNextConnections,
 }
 
 /// <summary>A fault applied to the requests that match it, <see cref="Times"/> times after skipping <see cref="Skip"/>.</summary>
@@ -50,6 +69,9 @@ public sealed class FaultRule
 
     /// <summary>A Retry-After header value (seconds or an HTTP date).</summary>
     public string? RetryAfter { get; set; }
+
+    /// <summary>Sends Retry-After as the HTTP date this many seconds after the answer (computed when it is sent).</summary>
+    public int? RetryAfterDateInSeconds { get; set; }
 
     public string? Body { get; set; }
 

@@ -33,6 +33,15 @@ public sealed class RecordedRequest
 
     public int? StatusCode { get; set; }
 
+    /// <summary>The client's port of the connection the request came on (through a relay: the relay's).</summary>
+    public int ClientPort { get; init; }
+
+    /// <summary>When the connection was cut (by the client, or by an injected fault) before the answer ended.</summary>
+    public DateTimeOffset? AbortedAt { get; set; }
+
+    /// <summary>When the sandbox was done with the request (answered, faulted or abandoned).</summary>
+    public DateTimeOffset? EndedAt { get; set; }
+
     public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
 
     public override string ToString() => $"{Method} {Host}{Path}{Query} -> {StatusCode}{(Fault is null ? string.Empty : " [" + Fault + "]")}";

@@ -23,12 +23,28 @@ internal static class SandboxMiddleware
             Path = request.Path.Value ?? string.Empty,
             Query = request.QueryString.Value ?? string.Empty,
             Headers = request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+            ClientPort = context.Connection.RemotePort,
         };
         var isControl = recorded.Path.StartsWith("/_sandbox", StringComparison.Ordinal);
         if (!isControl)
         {
             sandbox.Requests.Add(recorded);
         }
+
+        using var aborted = context.RequestAborted.Register(() => recorded.AbortedAt ??= DateTimeOffset.UtcNow);
+        try
+        {
+            await HandleAsync(context, next, sandbox, recorded, isControl);
+        }
+        finally
+        {
+            recorded.EndedAt = DateTimeOffset.UtcNow;
+        }
+    }
+
+    private static async Task HandleAsync(HttpContext context, Func<Task> next, SandboxServer sandbox, RecordedRequest recorded, bool isControl)
+    {
+        var request = context.Request;
 
         var fault = isControl ? null : sandbox.Faults.Take(request.Method, recorded.Path);
         if (fault is null || fault.Kind is FaultKind.ResetDuringRequestBody)
@@ -63,7 +79,7 @@ internal static class SandboxMiddleware
         {
         }
 
-        recorded.StatusCode = context.Response.HasStarted || fault.Kind is FaultKind.Status or FaultKind.HtmlPage or FaultKind.RedirectToOtherHost
+        recorded.StatusCode = context.Response.HasStarted || fault.Kind is FaultKind.Status or FaultKind.HtmlPage or FaultKind.RedirectToOtherHost or FaultKind.RefuseNextConnections
             ? context.Response.StatusCode
             : null;
     }
@@ -87,6 +103,29 @@ internal static class SandboxMiddleware
                 await next();
                 return;
 
+            case FaultKind.SlowResponse:
+                // The endpoint reads the body again after the wait: keep it (large bodies go to a temporary file).
+                context.Request.EnableBuffering();
+                await context.Request.Body.CopyToAsync(Stream.Null, aborted);
+                context.Request.Body.Position = 0;
+                await Task.Delay(fault.DelayMs, aborted);
+                await next();
+                return;
+
+            case FaultKind.RefuseNextConnections:
+                var port = context.Request.Host.Port;
+                var relay = port is { } p ? sandbox.RelayFor(p) : null;
+                if (relay is null)
+                {
+                    throw new InvalidOperationException($"RefuseNextConnections needs a request that came through a relay of SandboxServer.StartRelay; this one came to {context.Request.Host}.");
+                }
+
+                // This connection carries the answer, then closes; every other one is closed now.
+                relay.Refuse(keepUpstreamPort: context.Connection.RemotePort);
+                context.Response.Headers.Connection = "close";
+                await next();
+                return;
+
             case FaultKind.ResetBeforeResponse:
                 await DrainAsync(context);
                 context.Abort();
@@ -107,6 +146,20 @@ internal static class SandboxMiddleware
                 }
 
                 context.Abort();
+                return;
+
+            case FaultKind.StallDuringResponseBody:
+                var flowing = context.Response.Body;
+                context.Response.Body = new StallAfterStream(flowing, fault.AfterBytes, fault.DelayMs, aborted);
+                try
+                {
+                    await next();
+                }
+                finally
+                {
+                    context.Response.Body = flowing;
+                }
+
                 return;
 
             case FaultKind.ResetDuringResponseBody:
@@ -140,7 +193,7 @@ internal static class SandboxMiddleware
                     }
 
                     var bytes = capture.ToArray();
-                    var half = Math.Max(1, bytes.Length / 2);
+                    var half = bytes.Length / 2;
                     context.Response.ContentLength = half;
                     await real.WriteAsync(bytes.AsMemory(0, half), aborted);
                 }
@@ -170,6 +223,10 @@ internal static class SandboxMiddleware
                 {
                     context.Response.Headers.RetryAfter = fault.RetryAfter;
                 }
+                else if (fault.RetryAfterDateInSeconds is { } seconds)
+                {
+                    context.Response.Headers.RetryAfter = DateTimeOffset.UtcNow.AddSeconds(seconds).ToString("r", System.Globalization.CultureInfo.InvariantCulture);
+                }
 
                 context.Response.ContentType = fault.ContentType ?? "application/json";
                 await context.Response.WriteAsync(fault.Body ?? "{\"message\":\"Injected " + fault.StatusCode + "\"}", aborted);
@@ -182,6 +239,53 @@ internal static class SandboxMiddleware
         var buffer = new byte[64 * 1024];
         while (await context.Request.Body.ReadAsync(buffer, context.RequestAborted) > 0)
         {
+        }
+    }
+
+    /// <summary>Passes the first bytes of a response through, then holds the next write for a while.</summary>
+    private sealed class StallAfterStream(Stream inner, long limit, int delayMs, System.Threading.CancellationToken aborted) : Stream
+    {
+        private long _written;
+        private bool _stalled;
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => _written; set => throw new NotSupportedException(); }
+
+        public override void Flush() => inner.Flush();
+
+        public override Task FlushAsync(System.Threading.CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) =>
+            WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, System.Threading.CancellationToken cancellationToken = default)
+        {
+            if (!_stalled && _written + buffer.Length > limit)
+            {
+                var allowed = (int)Math.Max(0, limit - _written);
+                await inner.WriteAsync(buffer[..allowed], cancellationToken);
+                await inner.FlushAsync(cancellationToken);
+                _written += allowed;
+                buffer = buffer[allowed..];
+                _stalled = true;
+                await Task.Delay(delayMs, aborted);
+            }
+
+            await inner.WriteAsync(buffer, cancellationToken);
+            _written += buffer.Length;
         }
     }
 

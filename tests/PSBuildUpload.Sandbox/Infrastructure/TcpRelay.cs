@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading;
@@ -13,6 +14,9 @@ namespace PSBuildUpload.Sandbox.Infrastructure;
 public sealed class TcpRelay : IAsyncDisposable
 {
     private readonly int _targetPort;
+
+    /// <summary>The relayed connections, by the local port of their upstream side (the client port the sandbox sees).</summary>
+    private readonly ConcurrentDictionary<int, (TcpClient Client, TcpClient Upstream)> _open = new();
     private TcpListener? _listener;
     private CancellationTokenSource? _accepting;
 
@@ -79,6 +83,24 @@ public sealed class TcpRelay : IAsyncDisposable
         _listener = null;
     }
 
+    /// <summary>
+    /// Refuses new connections until <see cref="Start"/> and closes the open ones (kept alive by a client's pool),
+    /// except the one whose upstream side has the local port <paramref name="keepUpstreamPort"/>, so that the next
+    /// request on this port surely needs a new connection and is refused.
+    /// </summary>
+    public void Refuse(int? keepUpstreamPort = null)
+    {
+        Stop();
+        foreach (var (port, pair) in _open)
+        {
+            if (port != keepUpstreamPort && _open.TryRemove(port, out _))
+            {
+                pair.Client.Dispose();
+                pair.Upstream.Dispose();
+            }
+        }
+    }
+
     /// <summary>Refused now, listening again after <paramref name="delay"/>.</summary>
     public void RefuseFor(TimeSpan delay)
     {
@@ -94,11 +116,20 @@ public sealed class TcpRelay : IAsyncDisposable
             try
             {
                 await upstream.ConnectAsync(IPAddress.Loopback, _targetPort);
-                var a = client.GetStream().CopyToAsync(upstream.GetStream());
-                var b = upstream.GetStream().CopyToAsync(client.GetStream());
-                await Task.WhenAny(a, b);
+                var key = ((IPEndPoint)upstream.Client.LocalEndPoint!).Port;
+                _open[key] = (client, upstream);
+                try
+                {
+                    var a = client.GetStream().CopyToAsync(upstream.GetStream());
+                    var b = upstream.GetStream().CopyToAsync(client.GetStream());
+                    await Task.WhenAny(a, b);
+                }
+                finally
+                {
+                    _open.TryRemove(key, out _);
+                }
             }
-            catch (Exception e) when (e is SocketException or System.IO.IOException or ObjectDisposedException)
+            catch (Exception e) when (e is SocketException or System.IO.IOException or ObjectDisposedException or InvalidOperationException)
             {
                 // A relay ends when either side does.
             }
