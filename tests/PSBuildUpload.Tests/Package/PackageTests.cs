@@ -95,7 +95,8 @@ public sealed class PackageTests
         Assert.Empty(tested.AllErrors);
         Assert.Equal(Version, tested.Output[0].ToString());
         Assert.True(Convert.ToInt32(tested.Output[1].BaseObject, System.Globalization.CultureInfo.InvariantCulture) >= 7);
-        Assert.Equal("1", tested.Output[2].ToString());
+        // One format file per area (module/*.Format.ps1xml), each listed in FormatsToProcess.
+        Assert.Equal(Directory.GetFiles(Repo.ModuleFolder, "*.Format.ps1xml").Length.ToString(System.Globalization.CultureInfo.InvariantCulture), tested.Output[2].ToString());
 
         // Help ships inside: Get-Help of the extracted module shows the documented synopsis.
         var imported = session.Run("Import-Module $Manifest; (Get-Help Get-BitriseApp).Synopsis");
