@@ -161,7 +161,8 @@ internal static class MarkdownHelpReader
                     break;
 
                 default:
-                    sectionText.Add(raw);
+                    // A list's span ends with its line break; without trimming, every rewrite would add a blank line.
+                    sectionText.Add(raw.TrimEnd('\n'));
                     break;
             }
         }

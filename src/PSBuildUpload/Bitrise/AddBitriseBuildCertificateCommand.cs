@@ -2,6 +2,7 @@ using System.Management.Automation;
 using System.Security;
 using System.Threading;
 using System.Threading.Tasks;
+using PSBuildUpload.Completion;
 using PSBuildUpload.Connection;
 using PSBuildUpload.Core;
 using PSBuildUpload.Engine.Bitrise;
@@ -21,6 +22,7 @@ public sealed class AddBitriseBuildCertificateCommand : BitriseCmdlet
 {
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
+    [ArgumentCompleter(typeof(BitriseAppSlugCompleter))]
     public string AppSlug { get; set; } = string.Empty;
 
     /// <summary>The .p12 file; files from Get-ChildItem bind by FullName.</summary>

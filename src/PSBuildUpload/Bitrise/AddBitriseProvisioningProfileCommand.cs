@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using PSBuildUpload.Completion;
 using PSBuildUpload.Engine.Bitrise;
 using PSBuildUpload.Engine.Errors;
 using PSBuildUpload.Engine.Transfers;
@@ -17,6 +18,7 @@ public sealed class AddBitriseProvisioningProfileCommand : BitriseCmdlet
 {
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
+    [ArgumentCompleter(typeof(BitriseAppSlugCompleter))]
     public string AppSlug { get; set; } = string.Empty;
 
     /// <summary>The .mobileprovision (or .provisionprofile) file; files from Get-ChildItem bind by FullName.</summary>

@@ -2,6 +2,7 @@ using System.IO;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using PSBuildUpload.Completion;
 using PSBuildUpload.Core;
 using PSBuildUpload.Engine.Errors;
 
@@ -17,6 +18,7 @@ public sealed class GetBitriseAppConfigCommand : BitriseCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
+    [ArgumentCompleter(typeof(BitriseAppSlugCompleter))]
     public string AppSlug { get; set; } = string.Empty;
 
     /// <summary>The build whose bitrise.yml to get (the config it ran with).</summary>

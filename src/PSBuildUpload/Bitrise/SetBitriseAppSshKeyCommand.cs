@@ -3,6 +3,7 @@ using System.Management.Automation;
 using System.Security;
 using System.Threading;
 using System.Threading.Tasks;
+using PSBuildUpload.Completion;
 using PSBuildUpload.Connection;
 using PSBuildUpload.Core;
 using PSBuildUpload.Engine.Bitrise;
@@ -26,6 +27,7 @@ public sealed class SetBitriseAppSshKeyCommand : BitriseCmdlet
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
+    [ArgumentCompleter(typeof(BitriseAppSlugCompleter))]
     public string AppSlug { get; set; } = string.Empty;
 
     /// <summary>The private key file (PEM or OpenSSH format, without a passphrase).</summary>

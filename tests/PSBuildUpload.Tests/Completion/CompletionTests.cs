@@ -54,6 +54,26 @@ public sealed class CompletionTests : IClassFixture<SandboxFixture>
         Assert.Equal("f46e89061e967f27", Complete(session, "Get-BitriseApp -AppSlug sample-apps-xamarin").Single().Split('|')[0]);
     }
 
+    [Theory]
+    [InlineData("Set-BitriseAppSshKey")]
+    [InlineData("Register-BitriseAppWebhook")]
+    [InlineData("Complete-BitriseApp")]
+    [InlineData("Get-BitriseAppConfig")]
+    [InlineData("Set-BitriseAppConfig")]
+    [InlineData("Add-BitriseProvisioningProfile")]
+    [InlineData("Get-BitriseProvisioningProfile")]
+    [InlineData("Set-BitriseProvisioningProfile")]
+    [InlineData("Add-BitriseBuildCertificate")]
+    [InlineData("Get-BitriseBuildCertificate")]
+    [InlineData("Set-BitriseBuildCertificate")]
+    public void AppSlug_completes_apps_on_the_app_setup_and_code_signing_cmdlets(string command)
+    {
+        using var session = new PsSession(_sandbox);
+        session.Run("Connect-BuildService -Service Bitrise -Token $BitriseToken -BaseUri $Base");
+        Assert.Equal("93f256e365d929d3|93f256e365d929d3 (sample-apps-ios-swift-xcode6)", string.Join('|', Complete(session, command + " -AppSlug 93f").Single().Split('|').Take(2)));
+        Assert.Equal("f46e89061e967f27", Complete(session, command + " -AppSlug sample-apps-xamarin").Single().Split('|')[0]);
+    }
+
     [Fact]
     public void AppSlug_completion_uses_the_command_lines_own_token_and_address()
     {

@@ -7,6 +7,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using PSBuildUpload.HelpBuilder;
 using PSBuildUpload.Sandbox;
+using PSBuildUpload.Tests.Bitrise;
 
 namespace PSBuildUpload.Tests.Infrastructure;
 
@@ -19,8 +20,9 @@ public sealed record DocExample(string Command, int Number, string Title, string
 /// <summary>
 /// The documented examples and a harness that runs them against the sandbox as they are written: each service is
 /// already connected to the sandbox, -BaseUri defaults to it (so an example's own Connect-BuildService goes there
-/// too), Read-Host answers a token prompt with the sandbox's token, and every build file an example names exists in
-/// the current directory. Run inside <see cref="ProcessStateCollection"/>: it sets the services' token variables.
+/// too), Read-Host answers a token prompt with the sandbox's token, and every build file or SSH key (*.key) an example
+/// names exists in the current directory. Run inside <see cref="ProcessStateCollection"/>: it sets the services' token
+/// variables.
 /// </summary>
 public static partial class DocExamples
 {
@@ -36,6 +38,8 @@ public static partial class DocExamples
         [".yaml"] = () => Encoding.UTF8.GetBytes(Sandbox.Bitrise.BitriseEmulator.SampleBitriseYml),
         [".p12"] = () => RandomNumberGenerator.GetBytes(4_000),
         [".mobileprovision"] = () => RandomNumberGenerator.GetBytes(8_000),
+        // An SSH deploy key as ssh-keygen -t ed25519 -N '' writes it: OpenSSH format, its public key inside.
+        [".key"] = () => Encoding.ASCII.GetBytes(BitriseTestData.OpenSshKey("deploy@example.com").PrivateKey),
         [".png"] = () => Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="),
     };
 
