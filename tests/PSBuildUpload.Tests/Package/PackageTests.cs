@@ -95,7 +95,9 @@ public sealed class PackageTests
         Assert.Empty(tested.AllErrors);
         Assert.Equal(Version, tested.Output[0].ToString());
         Assert.True(Convert.ToInt32(tested.Output[1].BaseObject, System.Globalization.CultureInfo.InvariantCulture) >= 7);
-        Assert.Equal("1", tested.Output[2].ToString());
+        // One format file per area (module/*.Format.ps1xml), every one listed in the manifest.
+        var formatFiles = Directory.GetFiles(Repo.ModuleFolder, "*.Format.ps1xml").Length;
+        Assert.Equal(formatFiles.ToString(System.Globalization.CultureInfo.InvariantCulture), tested.Output[2].ToString());
 
         // Help ships inside: Get-Help of the extracted module shows the documented synopsis.
         var imported = session.Run("Import-Module $Manifest; (Get-Help Get-BitriseApp).Synopsis");
