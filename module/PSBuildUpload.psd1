@@ -11,7 +11,7 @@
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Core', 'Desktop')
     DotNetFrameworkVersion = '4.7.2'
-    FormatsToProcess     = @('PSBuildUpload.Format.ps1xml', 'PSBuildUpload.Bitrise.Builds.Format.ps1xml', 'PSBuildUpload.Bitrise.Setup.Format.ps1xml')
+    FormatsToProcess     = @('PSBuildUpload.Format.ps1xml', 'PSBuildUpload.Bitrise.Builds.Format.ps1xml', 'PSBuildUpload.Bitrise.Setup.Format.ps1xml', 'PSBuildUpload.Applivery.Format.ps1xml')
     CmdletsToExport      = @(
         'Connect-BuildService'
         'Disconnect-BuildService'

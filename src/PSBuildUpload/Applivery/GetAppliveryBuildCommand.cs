@@ -2,6 +2,7 @@ using System;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using PSBuildUpload.Completion;
 using PSBuildUpload.Engine.Applivery;
 using PSBuildUpload.Engine.Errors;
 
@@ -41,7 +42,7 @@ public sealed class GetAppliveryBuildCommand : AppliveryCmdlet
 
     /// <summary>pending, in_progress, processed or error.</summary>
     [Parameter(ParameterSetName = ListSet)]
-    [ArgumentCompleter(typeof(AppliveryCompleter))]
+    [ArgumentCompleter(typeof(AppliveryBuildStatusCompleter))]
     public string? Status { get; set; }
 
     /// <summary>ios or android.</summary>

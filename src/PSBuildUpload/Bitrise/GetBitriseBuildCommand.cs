@@ -2,6 +2,7 @@ using System;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using PSBuildUpload.Completion;
 using PSBuildUpload.Core;
 using PSBuildUpload.Engine.Bitrise;
 using PSBuildUpload.Engine.Errors;
@@ -45,6 +46,7 @@ public sealed class GetBitriseBuildCommand : BitriseCmdlet
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
+    [ArgumentCompleter(typeof(BitriseAppSlugCompleter))]
     public string AppSlug { get; set; } = string.Empty;
 
     [Parameter(Mandatory = true, Position = 1, ParameterSetName = OneSet, ValueFromPipelineByPropertyName = true)]
@@ -58,6 +60,7 @@ public sealed class GetBitriseBuildCommand : BitriseCmdlet
     public string? Branch { get; set; }
 
     [Parameter(ParameterSetName = ListSet)]
+    [ArgumentCompleter(typeof(BitriseWorkflowCompleter))]
     public string? Workflow { get; set; }
 
     [Parameter(ParameterSetName = ListSet)]

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using PSBuildUpload.Completion;
 using PSBuildUpload.Engine.Errors;
 
 namespace PSBuildUpload.Bitrise;
@@ -12,6 +13,7 @@ public sealed class RemoveBitriseArtifactCommand : BitriseCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
+    [ArgumentCompleter(typeof(BitriseAppSlugCompleter))]
     public string AppSlug { get; set; } = string.Empty;
 
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]

@@ -8,6 +8,7 @@ using System.Security;
 using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
+using PSBuildUpload.Completion;
 using PSBuildUpload.Core;
 using PSBuildUpload.Engine.Bitrise;
 using PSBuildUpload.Engine.Diagnostics;
@@ -27,6 +28,7 @@ public sealed class StartBitriseBuildCommand : BitriseCmdlet
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
+    [ArgumentCompleter(typeof(BitriseAppSlugCompleter))]
     public string AppSlug { get; set; } = string.Empty;
 
     [Parameter]
@@ -42,6 +44,7 @@ public sealed class StartBitriseBuildCommand : BitriseCmdlet
     /// <summary>The workflow to run; without it Bitrise picks one by its trigger map.</summary>
     [Parameter]
     [Alias("WorkflowId")]
+    [ArgumentCompleter(typeof(BitriseWorkflowCompleter))]
     public string? Workflow { get; set; }
 
     [Parameter]

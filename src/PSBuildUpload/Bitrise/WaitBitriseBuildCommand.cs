@@ -2,6 +2,7 @@ using System;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using PSBuildUpload.Completion;
 using PSBuildUpload.Engine.Bitrise;
 using PSBuildUpload.Engine.Errors;
 
@@ -21,6 +22,7 @@ public sealed class WaitBitriseBuildCommand : BitriseCmdlet
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
+    [ArgumentCompleter(typeof(BitriseAppSlugCompleter))]
     public string AppSlug { get; set; } = string.Empty;
 
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]

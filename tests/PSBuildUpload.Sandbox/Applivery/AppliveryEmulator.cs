@@ -179,6 +179,9 @@ public sealed class AppliveryEmulator
     /// <summary>How many polls of a build move it one state on (pending → in_progress → processed).</summary>
     public int PollsPerStep { get; set; } = 1;
 
+    /// <summary>How many states a build moves on when it moves (2: a pending build is processed at the first poll).</summary>
+    public int StepsPerPoll { get; set; } = 1;
+
     public void AddWorkspaceApp(string organizationId, string applicationId) => _workspaceApps[(organizationId, applicationId)] = 0;
 
     /// <summary>Processing of a file with this name ends in <c>error</c> with the code and log lines given.</summary>
@@ -388,7 +391,10 @@ public sealed class AppliveryEmulator
             build.Polls++;
             if (build.Polls % Math.Max(1, PollsPerStep) == 0)
             {
-                Advance(build);
+                for (var step = 0; step < Math.Max(1, StepsPerPoll); step++)
+                {
+                    Advance(build);
+                }
             }
 
             return Ok(Json(build));

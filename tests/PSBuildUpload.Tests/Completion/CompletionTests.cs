@@ -137,6 +137,29 @@ public sealed class CompletionTests : IClassFixture<SandboxFixture>
     }
 
     [Fact]
+    public void Build_log_and_artifact_cmdlets_complete_app_workflow_and_status()
+    {
+        _sandbox.Bitrise.Configs["93f256e365d929d3"] = PSBuildUpload.Sandbox.Bitrise.BitriseEmulator.SampleBitriseYml;
+        using var session = new PsSession(_sandbox);
+        session.Run("Connect-BuildService -Service Bitrise -Token $BitriseToken -BaseUri $Base");
+        foreach (var command in new[] { "Get-BitriseBuild", "Start-BitriseBuild", "Stop-BitriseBuild", "Wait-BitriseBuild", "Get-BitriseBuildLog", "Get-BitriseArtifact", "Set-BitriseArtifact", "Remove-BitriseArtifact", "Save-BitriseArtifact" })
+        {
+            Assert.Equal("93f256e365d929d3", Assert.Single(Complete(session, command + " -AppSlug 93f")).Split('|')[0]);
+        }
+
+        foreach (var command in new[] { "Get-BitriseBuild", "Start-BitriseBuild" })
+        {
+            Assert.Equal(new[] { "primary", "deploy" }, Complete(session, command + " -AppSlug 93f256e365d929d3 -Workflow ").Select(r => r.Split('|')[0]));
+        }
+
+        // Get-BitriseBuild -Status is an enum (PowerShell completes it); Get-AppliveryBuild -Status is text, with the API's words and what they mean.
+        Assert.Equal(new[] { "Failed" }, Complete(session, "Get-BitriseBuild -AppSlug 93f256e365d929d3 -Status F").Select(r => r.Split('|')[0]));
+        var applivery = Complete(session, "Get-AppliveryBuild -Status ");
+        Assert.Equal(new[] { "pending", "in_progress", "processed", "error" }, applivery.Select(r => r.Split('|')[0]));
+        Assert.Contains("error|error|Processing failed (see the build's errorCode and processLogs)", applivery);
+    }
+
+    [Fact]
     public void Status_completers_offer_each_services_build_states()
     {
         using var session = new PsSession();

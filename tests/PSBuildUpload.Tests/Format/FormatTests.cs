@@ -53,7 +53,7 @@ public sealed class FormatTests : IClassFixture<SandboxFixture>
     {
         var views = Views();
         var missing = new List<string>();
-        foreach (var (command, type) in OutputTypes())
+        foreach (var (command, type) in OutputTypes().Where(t => IsModuleType(t.Type)))
         {
             var first = views.FirstOrDefault(v => v.TypeName == type);
             if (first is null || first.Kind != "TableControl")
@@ -140,6 +140,13 @@ public sealed class FormatTests : IClassFixture<SandboxFixture>
 
         return found;
     }
+
+    /// <summary>
+    /// A type of this module, which only its format files can show well. PowerShell formats its own and .NET's types
+    /// (a log line as System.String, a saved file as System.IO.FileInfo) itself: a module view of one of those would
+    /// change how every string or file of the session is shown.
+    /// </summary>
+    private static bool IsModuleType(string type) => type.StartsWith("PSBuildUpload.", StringComparison.Ordinal);
 
     private static List<(string Command, string Type)> OutputTypes()
     {

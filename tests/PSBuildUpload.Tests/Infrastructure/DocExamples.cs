@@ -20,9 +20,10 @@ public sealed record DocExample(string Command, int Number, string Title, string
 /// <summary>
 /// The documented examples and a harness that runs them against the sandbox as they are written: each service is
 /// already connected to the sandbox, -BaseUri defaults to it (so an example's own Connect-BuildService goes there
-/// too), Read-Host answers a token prompt with the sandbox's token, and every build file or SSH key (*.key) an example
-/// names exists in the current directory. Run inside <see cref="ProcessStateCollection"/>: it sets the services' token
-/// variables.
+/// too), Read-Host answers a token prompt with the sandbox's token (an Applivery service-account token when the prompt
+/// says "service account"), every build file or SSH key (*.key) an example names exists in the current directory, and
+/// the Bitrise and Applivery data the build examples use is in place (DocExamples.Builds.cs: <c>$app</c> and fast
+/// builds). Run inside <see cref="ProcessStateCollection"/>: it sets the services' token variables.
 /// </summary>
 public static partial class DocExamples
 {
@@ -40,6 +41,7 @@ public static partial class DocExamples
         [".mobileprovision"] = () => RandomNumberGenerator.GetBytes(8_000),
         // An SSH deploy key as ssh-keygen -t ed25519 -N '' writes it: OpenSSH format, its public key inside.
         [".key"] = () => Encoding.ASCII.GetBytes(BitriseTestData.OpenSshKey("deploy@example.com").PrivateKey),
+        [".txt"] = () => Encoding.UTF8.GetBytes("Fixes the crash at login on Android 14.\n"),
         [".png"] = () => Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="),
     };
 
@@ -102,6 +104,11 @@ public static partial class DocExamples
         CreateNamedFiles(folder, example.Code);
         using var session = new PsSession(sandbox);
         session.Set("ExampleFolder", folder);
+        foreach (var (name, value) in PrepareBuildServices(sandbox))
+        {
+            session.Set(name, value);
+        }
+
         var setup = session.Run("""
             Connect-BuildService -Service ProductScience -BaseUri $Base -Token $PsToken
             Connect-BuildService -Service Applivery -BaseUri $Base -Token $AppToken
@@ -109,7 +116,7 @@ public static partial class DocExamples
             $global:PSDefaultParameterValues['*:BaseUri'] = $Base
             function global:Read-Host {
                 param([Parameter(Position = 0)] [string] $Prompt, [switch] $AsSecureString)
-                if ($Prompt -match 'Bitrise') { $BitriseToken } elseif ($Prompt -match 'Applivery') { $AppToken } else { $PsToken }
+                if ($Prompt -match 'Bitrise') { $BitriseToken } elseif ($Prompt -match 'service.account') { $SaToken } elseif ($Prompt -match 'Applivery') { $AppToken } else { $PsToken }
             }
             $null = $ExecutionContext.SessionState.Path.SetLocation($ExampleFolder)
             """);
