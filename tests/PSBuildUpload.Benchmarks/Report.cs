@@ -42,5 +42,7 @@ internal static class Report
 
     public static string MiB(long bytes) => string.Format(CultureInfo.InvariantCulture, "{0:0.0} MiB", bytes / 1048576.0);
 
+    public static string Us(double milliseconds) => string.Format(CultureInfo.InvariantCulture, "{0:0} µs", milliseconds * 1000);
+
     public static string Ms(double milliseconds) => string.Format(CultureInfo.InvariantCulture, "{0:0.0} ms", milliseconds);
 }

@@ -145,7 +145,7 @@ internal sealed class ServiceRows(SandboxProcess sandbox, PsHost ps, HttpClient 
         }
 
         var ratio = Measure.Median(module) / Measure.Median(plain);
-        return new Row("5", $"{calls} calls of Get-BitriseUser in one runspace", Report.Ms(Measure.Median(module)) + " per call", Report.Ms(Measure.Median(plain)) + " per call (HttpClient)", $"{ratio:0.00}x", "<= 1.5x", ratio <= 1.5);
+        return new Row("5", $"{calls} calls of Get-BitriseUser in one runspace", Report.Us(Measure.Median(module)) + " per call", Report.Us(Measure.Median(plain)) + " per call (HttpClient)", $"{ratio:0.00}x", "<= 1.5x", ratio <= 1.5);
     }
 
     private async Task<JsonDocument> GetJsonAsync(string path)
