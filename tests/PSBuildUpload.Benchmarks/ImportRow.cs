@@ -52,13 +52,9 @@ internal static class ImportRow
 
     private static double Child(string path)
     {
-        var self = Environment.ProcessPath!;
-        var info = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
-        {
-            info.ArgumentList.Add(typeof(ImportRow).Assembly.Location);
-        }
-
+        // Through the dotnet host, so it works whether or not the build made an apphost.
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(typeof(ImportRow).Assembly.Location);
         info.ArgumentList.Add("--import-probe");
         info.ArgumentList.Add(path);
         using var process = Process.Start(info)!;
