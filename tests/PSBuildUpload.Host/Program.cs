@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using System.Security;
@@ -77,7 +78,7 @@ catch (RuntimeException e)
 failed |= shell.HadErrors;
 if (mode == "demo")
 {
-    foreach (var stored in sandbox.Storage.Objects)
+    foreach (var stored in sandbox.Storage.Objects.Where(o => o.Key.StartsWith("productscience/", StringComparison.Ordinal)))
     {
         Console.WriteLine($"The sandbox's storage received {stored.Key}: {stored.Length} bytes, SHA-256 {stored.Sha256}");
     }
