@@ -1,9 +1,6 @@
 using System;
-using System.Diagnostics;
 using System.IO;
 using System.Linq;
-using System.Security.Cryptography;
-using System.Threading;
 using PSBuildUpload.Sandbox;
 using PSBuildUpload.Tests.Infrastructure;
 using Xunit;
@@ -49,21 +46,9 @@ public sealed class AppliveryLargeUploadTests : IClassFixture<SandboxFixture>
             // Everything the upload runs is compiled and loaded first, so the measure is of the transfer alone.
             var warmUp = session.Run($"Publish-AppliveryBuild -Path {Q(Build("warm-up.apk", 2 * 1024 * 1024))} -NoCiMetadata {AppliverySandbox.App}");
             Assert.Empty(warmUp.AllErrors);
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            GC.Collect();
-
-            var baseline = WorkingSet();
-            var peak = baseline;
-            using var sampler = new Timer(_ => Raise(ref peak, WorkingSet()), null, 0, 25);
-            var stopwatch = Stopwatch.StartNew();
-            var result = session.Run($"Publish-AppliveryBuild -Path {Q(path)} -NoCiMetadata {AppliverySandbox.App}");
-            stopwatch.Stop();
-            sampler.Change(Timeout.Infinite, Timeout.Infinite);
-            Raise(ref peak, WorkingSet());
-
-            var growth = Interlocked.Read(ref peak) - baseline;
-            _output.WriteLine($"1 GiB upload: {stopwatch.Elapsed.TotalSeconds:0.0} s, working set {baseline / 1048576.0:0.0} MiB before, peak growth {growth / 1048576.0:0.0} MiB.");
+            PsResult result = null!;
+            var (elapsed, growth) = PeakMemory.During(() => result = session.Run($"Publish-AppliveryBuild -Path {Q(path)} -NoCiMetadata {AppliverySandbox.App}"));
+            _output.WriteLine($"1 GiB upload: {elapsed.TotalSeconds:0.0} s, peak working-set growth {growth / 1048576.0:0.0} MiB.");
 
             Assert.Empty(result.AllErrors);
             var build = result.Output.Single();
@@ -71,7 +56,7 @@ public sealed class AppliveryLargeUploadTests : IClassFixture<SandboxFixture>
             var received = _sandbox.Applivery.LastUpload!.Build!;
             Assert.Equal("large.apk", received.FileName);
             Assert.Equal(OneGiB, received.Length);
-            Assert.Equal(ZerosSha256(OneGiB), received.Sha256);
+            Assert.Equal(PeakMemory.ZerosSha256(OneGiB), received.Sha256);
             Assert.Contains(result.Progress, p => p.Activity == "Uploading large.apk to Applivery" && p.PercentComplete is > 0 and < 100);
             Assert.True(growth < Limit, $"The working set grew by {growth / 1048576.0:0.0} MiB during the upload (limit {Limit / 1048576} MiB).");
         }
@@ -79,31 +64,5 @@ public sealed class AppliveryLargeUploadTests : IClassFixture<SandboxFixture>
         {
             Directory.Delete(folder, recursive: true);
         }
-    }
-
-    private static long WorkingSet()
-    {
-        using var process = Process.GetCurrentProcess();
-        return process.WorkingSet64;
-    }
-
-    private static void Raise(ref long peak, long sample)
-    {
-        long seen;
-        while (sample > (seen = Interlocked.Read(ref peak)) && Interlocked.CompareExchange(ref peak, sample, seen) != seen)
-        {
-        }
-    }
-
-    private static string ZerosSha256(long length)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var zeros = new byte[1024 * 1024];
-        for (long done = 0; done < length; done += zeros.Length)
-        {
-            hash.AppendData(zeros, 0, (int)Math.Min(zeros.Length, length - done));
-        }
-
-        return Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant();
     }
 }

@@ -1,9 +1,6 @@
 using System;
-using System.Diagnostics;
 using System.IO;
 using System.Linq;
-using System.Security.Cryptography;
-using System.Threading;
 using PSBuildUpload.Sandbox;
 using PSBuildUpload.Tests.Infrastructure;
 using Xunit;
@@ -41,59 +38,25 @@ public sealed class LargeUploadTests : IClassFixture<SandboxFixture>
             session.Run("Connect-BuildService -Service ProductScience -Token $PsToken -BaseUri $Base");
             session.Run("$null = New-UploadContext -Project demo"); // warm up: JIT and connections outside the measurement
 
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            GC.Collect();
-            using var process = Process.GetCurrentProcess();
-            process.Refresh();
-            var baseline = process.WorkingSet64;
-            long peak = baseline;
-            using var stop = new CancellationTokenSource();
-            var sampler = new Thread(() =>
-            {
-                using var self = Process.GetCurrentProcess();
-                while (!stop.IsCancellationRequested)
-                {
-                    self.Refresh();
-                    peak = Math.Max(peak, self.WorkingSet64);
-                    Thread.Sleep(20);
-                }
-            }) { IsBackground = true };
-            sampler.Start();
-            var watch = Stopwatch.StartNew();
-            var result = session.Run($"New-UploadContext -Project demo | Submit-Build -Path {TestFiles.Quote(path)} -BuildType APK -NoCiMetadata | Send-BuildFile");
-            watch.Stop();
-            stop.Cancel();
-            sampler.Join();
+            PsResult result = null!;
+            var (elapsed, growth) = PeakMemory.During(() => result = session.Run($"New-UploadContext -Project demo | Submit-Build -Path {TestFiles.Quote(path)} -BuildType APK -NoCiMetadata | Send-BuildFile"));
 
             Assert.Empty(result.AllErrors);
             var upload = result.Output.Single();
             Assert.Equal(OneGiB, upload.P<long>("Length"));
-            Assert.Equal(ZerosSha256(OneGiB), upload.P<string>("Sha256"));
+            Assert.Equal(PeakMemory.ZerosSha256(OneGiB), upload.P<string>("Sha256"));
             var build = _sandbox.ProductScience.Builds[upload.P<long>("BuildId")];
             Assert.Equal(upload.P<string>("Sha256"), _sandbox.Storage.Get(build.StorageKey)!.Sha256);
             Assert.Contains(result.Progress, p => p.PercentComplete is > 0 and < 100);
 
-            var growthMiB = (peak - baseline) / 1048576.0;
-            _output.WriteLine($"1 GiB upload: {watch.Elapsed.TotalSeconds:0.0} s, peak working-set growth {growthMiB:0.0} MiB (client and in-process sandbox together)");
-            File.WriteAllText(Path.Combine(Repo.Root, "out", "large-upload-memory.txt"), $"{growthMiB:0.0} MiB peak growth, {watch.Elapsed.TotalSeconds:0.0} s\n");
+            var growthMiB = growth / 1048576.0;
+            _output.WriteLine($"1 GiB upload: {elapsed.TotalSeconds:0.0} s, peak working-set growth {growthMiB:0.0} MiB (client and in-process sandbox together)");
+            File.WriteAllText(Path.Combine(Repo.Root, "out", "large-upload-memory.txt"), $"{growthMiB:0.0} MiB peak growth, {elapsed.TotalSeconds:0.0} s\n");
             Assert.True(growthMiB < 100, $"Peak working-set growth was {growthMiB:0.0} MiB");
         }
         finally
         {
             File.Delete(path);
         }
-    }
-
-    private static string ZerosSha256(long length)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var zeros = new byte[1 << 20];
-        for (long done = 0; done < length; done += zeros.Length)
-        {
-            hash.AppendData(zeros, 0, (int)Math.Min(zeros.Length, length - done));
-        }
-
-        return Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant();
     }
 }
