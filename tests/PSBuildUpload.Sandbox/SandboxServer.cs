@@ -72,6 +72,7 @@ public sealed class SandboxServer : IAsyncDisposable, IDisposable
             port = FreePort();
         }
 
+        EnsureThreadPoolHeadroom();
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Production", ApplicationName = "PSBuildUpload.Sandbox" });
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(options =>
@@ -92,6 +93,22 @@ public sealed class SandboxServer : IAsyncDisposable, IDisposable
         sandbox.Applivery.Map(app);
         await app.StartAsync(cancellationToken);
         return sandbox;
+    }
+
+    /// <summary>
+    /// In-process, the server shares the thread pool with callers that block a pool thread for a whole PowerShell
+    /// pipeline (tests run several at once). With the default minimum (one thread per core) the server's own work then
+    /// waits for the pool to grow, about a thread per half second, and a 2 s request limit can pass before the answer
+    /// is even started; a separate service process never competes like that.
+    /// </summary>
+    private static void EnsureThreadPoolHeadroom()
+    {
+        const int Minimum = 64;
+        ThreadPool.GetMinThreads(out var workers, out var completionPorts);
+        if (workers < Minimum || completionPorts < Minimum)
+        {
+            ThreadPool.SetMinThreads(Math.Max(workers, Minimum), Math.Max(completionPorts, Minimum));
+        }
     }
 
     /// <summary>The other host name for a request that came in under <paramref name="host"/>.</summary>

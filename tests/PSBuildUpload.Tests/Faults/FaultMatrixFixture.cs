@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
@@ -85,31 +86,40 @@ public sealed class FaultMatrixFixture : IAsyncLifetime
 
         Session = new PsSession(Sandbox);
         Session.Set("Relay", Api.Uri.AbsoluteUri);
-        var limits = $"-BaseUri $Relay -RetryIntervalSec 0.02 -MaximumRetryCount 6 -TimeoutSec {TimeoutSec} -TransferIdleTimeoutSec {TransferIdleTimeoutSec}";
         var connected = Session.Run(
             "$VerbosePreference = 'Continue'; $ProgressPreference = 'SilentlyContinue'; $ConfirmPreference = 'None'; " +
             "$PSDefaultParameterValues['Wait-BitriseBuild:PollInterval'] = 0.05; " +
             "$PSDefaultParameterValues['Get-BitriseBuildLog:PollInterval'] = 0.05; " +
-            $"Connect-BuildService -Service ProductScience -Token $PsToken {limits}; " +
-            $"Connect-BuildService -Service Bitrise -Token $BitriseToken {limits}; " +
-            $"Connect-BuildService -Service Applivery -Token $AppToken {limits}");
+            ConnectAll(TimeoutSec, TransferIdleTimeoutSec));
         if (connected.AllErrors.Any())
         {
             throw new InvalidOperationException(string.Join(Environment.NewLine, connected.AllErrors));
         }
     }
 
-    /// <summary>Runs a preparing command with no fault in the way and returns its one output.</summary>
+    /// <summary>
+    /// Runs a preparing command with no fault in the way and returns its one output. It is not what a cell asserts, so
+    /// it runs with ordinary time limits (a busy machine must not fail it); the short ones are back for the cell.
+    /// </summary>
     public PSObject RunClean(string script)
     {
         Sandbox.Faults.Clear();
-        var result = Session.Run(script);
+        var result = Session.Run($"{ConnectAll(100, 100)}; try {{ {script} }} finally {{ {ConnectAll(TimeoutSec, TransferIdleTimeoutSec)} }}");
         if (result.AllErrors.Any() || result.Output.Count != 1)
         {
             throw new InvalidOperationException($"Preparing '{script}' failed: {string.Join(Environment.NewLine, result.AllErrors)}");
         }
 
         return result.Output[0];
+    }
+
+    /// <summary>Connects the session to the three services through the API relay with these time limits.</summary>
+    private static string ConnectAll(double timeoutSec, double transferIdleTimeoutSec)
+    {
+        var limits = string.Create(CultureInfo.InvariantCulture, $"-BaseUri $Relay -RetryIntervalSec 0.02 -MaximumRetryCount 6 -TimeoutSec {timeoutSec} -TransferIdleTimeoutSec {transferIdleTimeoutSec}");
+        return $"Connect-BuildService -Service ProductScience -Token $PsToken {limits}; " +
+               $"Connect-BuildService -Service Bitrise -Token $BitriseToken {limits}; " +
+               $"Connect-BuildService -Service Applivery -Token $AppToken {limits}";
     }
 
     public async Task DisposeAsync()
