@@ -23,6 +23,7 @@ public static class ErrorReason
     public const string ConnectionFailed = nameof(ConnectionFailed);
     public const string InvalidResponse = nameof(InvalidResponse);
     public const string TooManyRedirects = nameof(TooManyRedirects);
+    public const string RedirectNotFollowed = nameof(RedirectNotFollowed);
     public const string TokenMissing = nameof(TokenMissing);
     public const string TokenEmpty = nameof(TokenEmpty);
     public const string TokenMalformed = nameof(TokenMalformed);

@@ -252,7 +252,11 @@ public abstract partial class ServiceClient
             .Append(Service).Append(" answered ").Append(status).Append(' ').Append(response.ReasonPhrase ?? ((HttpStatusCode)status).ToString())
             .Append(" to ").Append(request.Method.Method).Append(' ').Append(request.DisplayUrl);
         message.Append(serverMessage is null ? "." : ": " + serverMessage.TrimEnd('.') + ".");
-        if (AttemptState.Current?.RedirectedToHost is { } redirected)
+        if (reason == ErrorReason.RedirectNotFollowed)
+        {
+            message.Append(' ').Append(UnfollowedRedirect(request, response));
+        }
+        else if (AttemptState.Current?.RedirectedToHost is { } redirected)
         {
             message.Append(" The request was redirected to ").Append(redirected)
                 .Append(", another host, where the token is not sent; check -BaseUri and any proxy or gateway in between.");
@@ -329,7 +333,7 @@ public abstract partial class ServiceClient
         408 => ErrorReason.Timeout,
         429 => ErrorReason.RateLimited,
         >= 500 => ErrorReason.ServerError,
-        >= 300 and < 400 => ErrorReason.TooManyRedirects,
+        >= 300 and < 400 => ErrorReason.RedirectNotFollowed,
         _ => ErrorReason.BadRequest,
     };
 
@@ -357,9 +361,27 @@ public abstract partial class ServiceClient
         ErrorReason.RateLimited => $"The service is limiting requests and the retries ran out; wait and run again, or allow more with Connect-BuildService -Service {Service} -MaximumRetryCount.",
         ErrorReason.ServerError => "The service failed and the retries ran out; try again later.",
         ErrorReason.Timeout => $"Try again, or allow longer with Connect-BuildService -Service {Service} -TimeoutSec.",
-        ErrorReason.TooManyRedirects => "The module does not follow this redirect; check -BaseUri.",
         _ => "Check the parameters of the command.",
     };
+
+    /// <summary>Why a redirect that reached the caller was not followed (see <see cref="RedirectHandler"/>).</summary>
+    internal static string UnfollowedRedirect(ApiRequest request, ApiResponse response)
+    {
+        var location = response.Header("Location");
+        if (string.IsNullOrWhiteSpace(location))
+        {
+            return "The answer names no address to go to (no Location header); check -BaseUri and any proxy or gateway in between.";
+        }
+
+        var target = Uri.TryCreate(request.Url, location, out var resolved) ? resolved : null;
+        var shown = Redactor.Scrub(target?.GetLeftPart(UriPartial.Path) ?? location!);
+        if (request.Url.Scheme == Uri.UriSchemeHttps && target is not null && target.Scheme != Uri.UriSchemeHttps)
+        {
+            return $"It leads to {shown}, from https to plain http, where the request and its token would cross the network unencrypted, so it was not followed; check -BaseUri and any proxy or gateway in between.";
+        }
+
+        return $"It asks for the request to be sent again, with its body, to {shown}; the module does not send a body to an address it was not given, so nothing was sent there. Check -BaseUri (use that address if the service has moved and you trust it) and any proxy or gateway in between.";
+    }
 
     private BuildServiceException TimeoutError(ApiRequest request, TimeSpan? timeout, int number) => new(
         ErrorIds.For(Service, ErrorReason.Timeout),

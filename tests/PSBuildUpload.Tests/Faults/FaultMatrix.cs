@@ -23,7 +23,7 @@ internal static class FaultMatrix
     //   a word     the command fails with <Service>.<word>, the faulted request was not repeated and nothing was
     //              created twice. Conn = ConnectionFailed, Server = ServerError, Invalid = InvalidResponse, NonJson =
     //              NonJsonResponse, Stalled = TransferStalled, Unauth = Unauthorized, NoToken = TokenEmpty (Applivery's
-    //              401), Redirect = TooManyRedirects (a 307 of a request with a body is not followed).
+    //              401), Redirect = RedirectNotFollowed (a 307 of a request with a body is not followed).
     //   -reason    the fault cannot apply to this kind, for the reason in NotApplicable (counted apart, never a pass).
     //
     // Columns: read = Get-BitriseApp -AppSlug (GET); appget = Get-AppliveryBuild -BuildId (GET); context =
@@ -72,7 +72,7 @@ internal static class FaultMatrix
         ["Stalled"] = "TransferStalled",
         ["Unauth"] = "Unauthorized",
         ["NoToken"] = "TokenEmpty",
-        ["Redirect"] = "TooManyRedirects",
+        ["Redirect"] = "RedirectNotFollowed",
     };
 
     public static FaultRow Row(string fault) => Faults.Single(f => f.Name == fault);

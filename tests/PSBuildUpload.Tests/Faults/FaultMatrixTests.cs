@@ -126,7 +126,7 @@ public abstract class FaultMatrixTests : IClassFixture<FaultMatrixFixture>
             if (run.Created is { } created)
             {
                 Assert.True(created() <= 1, $"A resource was created twice ({created()}): " + because);
-                if (expected.Reason is not ("Unauthorized" or "TokenEmpty" or "TooManyRedirects"))
+                if (expected.Reason is not ("Unauthorized" or "TokenEmpty" or "RedirectNotFollowed"))
                 {
                     // A create held back by the policy says so, so the user checks before running it again.
                     Assert.Contains("It was not sent again", result.AllErrors.Single().ToString(), StringComparison.Ordinal);
@@ -136,6 +136,14 @@ public abstract class FaultMatrixTests : IClassFixture<FaultMatrixFixture>
             // Not repeated: no request to the target on the faulted host after the faulted one.
             var faulted = targeted.Single(r => r.Fault is not null);
             Assert.DoesNotContain(targeted, r => r.Host == faulted.Host && r.ReceivedAt > faulted.ReceivedAt);
+            if (expected.Reason is "RedirectNotFollowed")
+            {
+                // The body was not sent to the address the redirect named, and the message says where that was.
+                Assert.DoesNotContain(direct, r => Regex.IsMatch(r.Path, run.TargetPath));
+                Assert.Contains("nothing was sent there", result.AllErrors.Single().ToString(), StringComparison.Ordinal);
+                Assert.Contains(":" + sandbox.Port.ToString(CultureInfo.InvariantCulture) + "/", result.AllErrors.Single().ToString(), StringComparison.Ordinal);
+            }
+
             if (expected.Reason is "Unauthorized" or "TokenEmpty")
             {
                 // Only a redirect leads there: followed, without the token.
