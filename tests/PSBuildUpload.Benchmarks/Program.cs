@@ -7,6 +7,7 @@ using PSBuildUpload.Benchmarks;
 
 // dotnet run -c Release --project tests/PSBuildUpload.Benchmarks                 full run: 1 GiB files, writes docs/benchmarks.md
 // dotnet run -c Release --project tests/PSBuildUpload.Benchmarks -- --quick      small sizes, writes out/benchmarks-quick.md
+// ... -- --rows 1,5 --output out/rows.md                                          only some rows (while profiling one)
 if (args.Length == 2 && args[0] == "--import-probe")
 {
     return ImportRow.Probe(args[1]);
@@ -15,6 +16,14 @@ if (args.Length == 2 && args[0] == "--import-probe")
 var quick = args.Contains("--quick");
 var output = args.SkipWhile(a => a != "--output").Skip(1).FirstOrDefault()
     ?? Path.Combine(Paths.Root, quick ? "out/benchmarks-quick.md" : "docs/benchmarks.md");
+var only = args.SkipWhile(a => a != "--rows").Skip(1).FirstOrDefault()?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+bool Wanted(params string[] numbers) => only is null || numbers.Any(only.Contains);
+if (only is not null && args.SkipWhile(a => a != "--output").Skip(1).FirstOrDefault() is null)
+{
+    Console.Error.WriteLine("--rows needs --output: a partial table must not replace docs/benchmarks.md.");
+    return 2;
+}
+
 var length = quick ? 16L << 20 : 1L << 30;
 var repeats = quick ? 1 : 3;
 
@@ -41,21 +50,42 @@ try
     using var ps = new PsHost(sandbox);
     Console.WriteLine($"Sandbox at {sandbox.BaseUri}; files of {Report.MiB(length)}; {repeats} run(s) each.");
     var services = new ServiceRows(sandbox, ps, http, file, length, repeats, quick);
-    if (Curl.Available)
-    {
-        rows.AddRange(await new UploadRows(sandbox, ps, http, file, length, repeats).RunAsync());
-        rows.Add(services.AppliveryUpload());
-        rows.Add(await services.ArtifactDownloadAsync(downloads));
-    }
-    else
+    if (!Curl.Available)
     {
         notes.Add("curl is not installed: rows 0-3 were not measured.");
     }
+    else
+    {
+        if (Wanted("0", "1"))
+        {
+            rows.AddRange(await new UploadRows(sandbox, ps, http, file, length, repeats).RunAsync());
+        }
 
-    rows.Add(await services.PagingAsync());
-    rows.Add(await services.PerCallAsync());
+        if (Wanted("2"))
+        {
+            rows.Add(services.AppliveryUpload());
+        }
 
-    rows.Add(ImportRow.Run(quick ? 2 : 9));
+        if (Wanted("3"))
+        {
+            rows.Add(await services.ArtifactDownloadAsync(downloads));
+        }
+    }
+
+    if (Wanted("4"))
+    {
+        rows.Add(await services.PagingAsync());
+    }
+
+    if (Wanted("5"))
+    {
+        rows.Add(await services.PerCallAsync());
+    }
+
+    if (Wanted("6"))
+    {
+        rows.Add(ImportRow.Run(quick ? 2 : 9));
+    }
 }
 finally
 {

@@ -101,8 +101,11 @@ public sealed partial class BitriseClient
     /// Downloads an artifact into <paramref name="destinationFolder"/> under its title, made safe: whatever the
     /// title says ("../../x", "/etc/passwd"), the file lands inside the folder. Streamed to a temporary name and
     /// renamed when complete; an existing file is an error unless <paramref name="overwrite"/>.
+    /// <paramref name="savedBy"/> (path → artifact slug) holds what one command saved so far: another artifact with a
+    /// title already saved (the same file name in several builds, or twice in one) gets its slug in its name instead
+    /// of replacing the earlier file.
     /// </summary>
-    public async Task<SavedBitriseArtifact> SaveArtifactAsync(string appSlug, string buildSlug, string artifactSlug, string destinationFolder, bool overwrite, CancellationToken cancellationToken)
+    public async Task<SavedBitriseArtifact> SaveArtifactAsync(string appSlug, string buildSlug, string artifactSlug, string destinationFolder, bool overwrite, IDictionary<string, string>? savedBy, CancellationToken cancellationToken)
     {
         var folder = Path.GetFullPath(destinationFolder);
         if (File.Exists(folder))
@@ -129,6 +132,14 @@ public sealed partial class BitriseClient
         }
 
         var path = Path.GetFullPath(Path.Combine(folder, name));
+        if (savedBy is not null && savedBy.TryGetValue(path, out var earlier) && !string.Equals(earlier, artifactSlug, StringComparison.Ordinal))
+        {
+            var distinct = WithSlug(name, artifactSlug);
+            Observer.Warning($"Artifact '{artifactSlug}' of build '{buildSlug}' has the file name '{name}' of artifact '{earlier}', which this command saved before it; saving it as '{distinct}' so neither replaces the other.");
+            name = distinct;
+            path = Path.GetFullPath(Path.Combine(folder, name));
+        }
+
         var root = folder.EndsWith(Path.DirectorySeparatorChar.ToString(), StringComparison.Ordinal) ? folder : folder + Path.DirectorySeparatorChar;
         if (!path.StartsWith(root, StringComparison.Ordinal) || path.Length == root.Length)
         {
@@ -146,6 +157,11 @@ public sealed partial class BitriseClient
         var activity = string.Format(CultureInfo.InvariantCulture, "Downloading {0} from Bitrise", name);
         var (length, sha256, elapsed) = await DownloadToFileAsync(request, path, overwrite, activity, cancellationToken).ConfigureAwait(false);
         Observer.Verbose(string.Format(CultureInfo.InvariantCulture, "Saved {0} ({1}, SHA-256 {2}).", path, Transfers.Size.Format(length), sha256));
+        if (savedBy is not null)
+        {
+            savedBy[path] = artifactSlug;
+        }
+
         return new SavedBitriseArtifact
         {
             AppSlug = appSlug,
@@ -181,6 +197,14 @@ public sealed partial class BitriseClient
         }
 
         return name.Length > 200 ? name.Substring(0, 200) : name;
+    }
+
+    /// <summary>"app-release.apk" and slug "9a8b" → "app-release.9a8b.apk" (the extension stays last, for the tools that read it).</summary>
+    internal static string WithSlug(string name, string artifactSlug)
+    {
+        var extension = Path.GetExtension(name);
+        var stem = name.Substring(0, name.Length - extension.Length);
+        return stem.Length == 0 ? name + "." + artifactSlug : stem + "." + artifactSlug + extension;
     }
 
     private static BitriseArtifact Adopt(BitriseArtifact artifact, string appSlug, string buildSlug)

@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -10,7 +12,8 @@ namespace PSBuildUpload.Bitrise;
 
 /// <summary>
 /// Downloads artifacts into a folder under their titles (made safe: a title never leads outside the folder),
-/// streamed with progress, and emits where each went with its SHA-256. An existing file is an error unless -Force.
+/// streamed with progress, and emits where each went with its SHA-256. An existing file is an error unless -Force;
+/// two artifacts of one command with the same title both arrive (the later one with its slug in its name).
 /// </summary>
 [Cmdlet(VerbsData.Save, "BitriseArtifact")]
 [OutputType(typeof(SavedBitriseArtifact))]
@@ -38,6 +41,9 @@ public sealed class SaveBitriseArtifactCommand : BitriseCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
+    /// <summary>What this command saved so far (full path → artifact slug); one command never replaces its own files.</summary>
+    private readonly Dictionary<string, string> _saved = new(StringComparer.OrdinalIgnoreCase);
+
     protected override async Task ProcessRecordAsync(CancellationToken cancellationToken)
     {
         try
@@ -57,7 +63,7 @@ public sealed class SaveBitriseArtifactCommand : BitriseCmdlet
                 };
             }
 
-            Emit(await Client.SaveArtifactAsync(app, build, slug, ResolvePath(Destination), Force, cancellationToken).ConfigureAwait(false));
+            Emit(await Client.SaveArtifactAsync(app, build, slug, ResolvePath(Destination), Force, _saved, cancellationToken).ConfigureAwait(false));
         }
         catch (BuildServiceException e)
         {

@@ -169,4 +169,34 @@ public sealed class BitriseArtifactTests : IClassFixture<SandboxFixture>
         Assert.Equal(new[] { Path.Combine(root, "a") }, Directory.GetFileSystemEntries(root));
         Assert.Contains(result.Warning, w => w.Contains("../../x", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Same_titled_artifacts_of_several_builds_saved_by_one_command_are_all_kept()
+    {
+        var app = NewApp(_sandbox, "same-title");
+        var first = Finished(_sandbox, app.Slug);
+        var second = Finished(_sandbox, app.Slug);
+        var a = _sandbox.Bitrise.AddArtifact(first, "app-release.apk", Encoding.UTF8.GetBytes("first build"));
+        var b = _sandbox.Bitrise.AddArtifact(second, "app-release.apk", Encoding.UTF8.GetBytes("second build"));
+        var folder = NewFolder();
+        File.WriteAllText(Path.Combine(folder, "app-release.apk"), "from an earlier run");
+        using var session = Connected(_sandbox);
+        session.Set("builds", new[] { first.Slug, second.Slug });
+
+        var result = session.Run($"$builds | ForEach-Object {{ Get-BitriseArtifact -AppSlug {app.Slug} -BuildSlug $_ }} | Save-BitriseArtifact -Destination {Quote(folder)} -Force");
+
+        Assert.Empty(result.AllErrors);
+        Assert.Equal(2, result.Output.Count);
+        var renamed = Path.Combine(folder, "app-release." + b.Slug + ".apk");
+        Assert.Equal(new[] { Path.Combine(folder, "app-release.apk"), renamed }, result.Output.Select(o => o.P<string>("Path")));
+        Assert.Equal("first build", File.ReadAllText(Path.Combine(folder, "app-release.apk")));
+        Assert.Equal("second build", File.ReadAllText(renamed));
+        var warning = Assert.Single(result.Warning, w => w.Contains(a.Slug, StringComparison.Ordinal));
+        Assert.Contains(b.Slug, warning, StringComparison.Ordinal);
+
+        // The same artifact again is the same file: -Force replaces it rather than adding a copy.
+        var again = session.Run($"Get-BitriseArtifact -AppSlug {app.Slug} -BuildSlug {first.Slug} | Save-BitriseArtifact -Destination {Quote(folder)} -Force");
+        Assert.Empty(again.AllErrors);
+        Assert.Equal(2, Directory.GetFiles(folder).Length);
+    }
 }
