@@ -6,13 +6,40 @@ using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace PSBuildUpload.HelpBuilder;
 
-/// <summary>The three modes of the tool, callable from Program and from the tests.</summary>
+/// <summary>The modes of the tool, callable from Program and from the tests.</summary>
 internal static class HelpBuilderTasks
 {
     public const string AboutPrefix = "about_";
+
+    /// <summary>
+    /// manifest: copies the module manifest with its ModuleVersion set to <paramref name="version"/> (the one version
+    /// source is Directory.Build.props). Everything else is kept byte for byte; MSBuild's own line writing would split
+    /// the text at every semicolon. Written as UTF-8 with a byte order mark, which Windows PowerShell 5.1 needs to
+    /// read anything beyond ASCII.
+    /// </summary>
+    public static void StampManifest(string source, string destination, string version)
+    {
+        if (!Regex.IsMatch(version, @"^\d+\.\d+\.\d+(\.\d+)?$"))
+        {
+            throw new FormatException($"'{version}' is not a module version (major.minor.build[.revision]); check VersionPrefix in Directory.Build.props.");
+        }
+
+        var text = File.ReadAllText(source);
+        var pattern = new Regex(@"^(\s*ModuleVersion\s*=\s*)'[^']*'", RegexOptions.Multiline);
+        var found = pattern.Count(text);
+        if (found != 1)
+        {
+            throw new FormatException($"{source} has {found} ModuleVersion = '...' lines; it needs exactly one for the build to set.");
+        }
+
+        var stamped = pattern.Replace(text, m => m.Groups[1].Value + "'" + version + "'");
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(destination))!);
+        File.WriteAllText(destination, stamped, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+    }
 
     /// <summary>
     /// markdown: imports the built module in a hosted engine and writes docs/&lt;Cmdlet&gt;.md for every exported cmdlet,

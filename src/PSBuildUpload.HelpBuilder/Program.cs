@@ -10,11 +10,13 @@ using PSBuildUpload.HelpBuilder;
 //       --check writes nothing and fails when a file is out of date.
 //   maml [--docs docs] --out <folder>
 //       docs/*.md to PSBuildUpload.dll-Help.xml and docs/about_*.md to about_*.help.txt (the module build runs this).
+//   manifest --source module/PSBuildUpload.psd1 --out <file> --version <x.y.z>
+//       the manifest with its ModuleVersion set, everything else kept (the module build runs this).
 //   package [--module out/PSBuildUpload] [--out out]
 //       out/PSBuildUpload as out/PSBuildUpload.<version>.nupkg for Install-PSResource/Install-Module.
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
 {
-    Console.WriteLine("usage: PSBuildUpload.HelpBuilder markdown|maml|package [--module path] [--docs folder] [--out folder] [--xmldoc file] [--check]");
+    Console.WriteLine("usage: PSBuildUpload.HelpBuilder markdown|maml|manifest|package [--module path] [--docs folder] [--out folder] [--xmldoc file] [--check]");
     return args.Length == 0 ? 2 : 0;
 }
 
@@ -62,13 +64,23 @@ try
             HelpBuilderTasks.WriteMaml(Option("docs", "docs"), Option("out", "out/help/en-US"), Console.Out);
             return 0;
 
+        case "manifest":
+            if (!options.TryGetValue("out", out var target) || target is null || !options.TryGetValue("version", out var version) || version is null)
+            {
+                Console.Error.WriteLine("manifest needs --out <file> and --version <x.y.z>.");
+                return 2;
+            }
+
+            HelpBuilderTasks.StampManifest(Option("source", "module/PSBuildUpload.psd1"), Path.GetFullPath(target), version);
+            return 0;
+
         case "package":
             var package = HelpBuilderTasks.Package(Option("module", "out/PSBuildUpload"), Option("out", "out"));
             Console.WriteLine("wrote " + package);
             return 0;
 
         default:
-            Console.Error.WriteLine($"Unknown mode '{args[0]}': use markdown, maml or package.");
+            Console.Error.WriteLine($"Unknown mode '{args[0]}': use markdown, maml, manifest or package.");
             return 2;
     }
 }
