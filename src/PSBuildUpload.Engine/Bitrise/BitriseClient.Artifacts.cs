@@ -155,7 +155,7 @@ public sealed partial class BitriseClient
             Target = artifactSlug,
         };
         var activity = string.Format(CultureInfo.InvariantCulture, "Downloading {0} from Bitrise", name);
-        var (length, sha256, elapsed) = await DownloadToFileAsync(request, path, overwrite, activity, cancellationToken).ConfigureAwait(false);
+        var (length, sha256, elapsed) = await DownloadToFileAsync(request, path, overwrite, activity, artifact.FileSizeBytes, cancellationToken).ConfigureAwait(false);
         Observer.Verbose(string.Format(CultureInfo.InvariantCulture, "Saved {0} ({1}, SHA-256 {2}).", path, Transfers.Size.Format(length), sha256));
         if (savedBy is not null)
         {

@@ -37,7 +37,7 @@ public sealed partial class BitriseClient
         var request = ConfigRequest(appSlug, buildSlug);
         try
         {
-            await DownloadToFileAsync(request, path, overwrite, "Downloading bitrise.yml", cancellationToken).ConfigureAwait(false);
+            await DownloadToFileAsync(request, path, overwrite, "Downloading bitrise.yml", null, cancellationToken).ConfigureAwait(false);
         }
         catch (BuildServiceException e) when (e.ErrorId == ErrorIds.For(Service, ErrorReason.DestinationExists))
         {

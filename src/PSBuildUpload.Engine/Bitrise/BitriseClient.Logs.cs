@@ -134,7 +134,7 @@ public sealed partial class BitriseClient
         var temporary = Path.Combine(Path.GetTempPath(), "psbuildupload-" + Guid.NewGuid().ToString("N") + ".log");
         try
         {
-            await DownloadToFileAsync(request, temporary, overwrite: true, string.Format(CultureInfo.InvariantCulture, "Downloading the log of Bitrise build #{0}", build.BuildNumber), cancellationToken).ConfigureAwait(false);
+            await DownloadToFileAsync(request, temporary, overwrite: true, string.Format(CultureInfo.InvariantCulture, "Downloading the log of Bitrise build #{0}", build.BuildNumber), null, cancellationToken).ConfigureAwait(false);
             using var reader = new StreamReader(temporary, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true);
             var buffer = new char[64 * 1024];
             int read;

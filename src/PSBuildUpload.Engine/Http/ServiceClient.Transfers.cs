@@ -115,12 +115,16 @@ public abstract partial class ServiceClient
     /// <summary>
     /// Downloads to a temporary name beside <paramref name="destination"/> and renames it when complete, so a failed
     /// or stopped download never leaves a partial file under the final name. Returns the length and SHA-256.
+    /// <paramref name="listedLength"/> is the size the service lists for the file, when it does: a download of
+    /// another length is not the file (an error page served with 200, a body cut short with a Content-Length to match)
+    /// and is tried again rather than saved.
     /// </summary>
     internal async Task<(long Length, string Sha256, TimeSpan Elapsed)> DownloadToFileAsync(
         ApiRequest request,
         string destination,
         bool overwrite,
         string activity,
+        long? listedLength,
         CancellationToken cancellationToken)
     {
         var full = Path.GetFullPath(destination);
@@ -185,6 +189,19 @@ public abstract partial class ServiceClient
                     if (total is { } expected && written != expected)
                     {
                         throw new IOException($"The connection closed after {written} of {expected} bytes.");
+                    }
+
+                    if (listedLength is { } listed && listed > 0 && written != listed)
+                    {
+                        throw new AttemptFailedException(FailureKind.InvalidResponse, InvalidResponse(
+                            request,
+                            state.StatusCode ?? 0,
+                            string.Format(
+                                CultureInfo.InvariantCulture,
+                                "{0:N0} bytes, but {1} lists the file as {2:N0} bytes: what arrived is not the file (an error page of the storage, or a body cut short). Nothing was saved; run the command again",
+                                written,
+                                Service,
+                                listed)));
                     }
 
                     reporter.Complete();

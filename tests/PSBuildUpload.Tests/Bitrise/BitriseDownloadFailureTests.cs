@@ -79,6 +79,34 @@ public sealed class BitriseDownloadFailureTests : IClassFixture<SandboxFixture>
         Assert.True(new FileInfo(Path.Combine(folder, name)).Length > 0);
     }
 
+    [Theory]
+    [InlineData(FaultKind.HtmlPage)]
+    [InlineData(FaultKind.TruncatedJson)]
+    public void An_artifact_download_of_another_length_than_Bitrise_lists_is_not_saved(FaultKind fault)
+    {
+        // Answered with 200 and a Content-Length that matches what arrives: only the listed file_size_bytes tells.
+        var app = NewApp(_sandbox, "download-not-the-file");
+        var build = Finished(_sandbox, app.Slug);
+        var artifact = _sandbox.Bitrise.AddGeneratedArtifact(build, "app-release.apk", 2_000_000, "android-apk");
+        var folder = NewFolder();
+        using var session = new PsSession(_sandbox);
+        var rule = _sandbox.Faults.Add(new FaultRule { Method = "GET", PathPattern = "^/storage/builds/", Kind = fault, Times = -1 });
+        try
+        {
+            var result = session.Run(Retries + $"Save-BitriseArtifact -AppSlug {app.Slug} -BuildSlug {build.Slug} -ArtifactSlug {artifact.Slug} -Destination {Quote(folder)}");
+
+            Assert.Equal("Bitrise.InvalidResponse", result.ErrorIds.Single());
+            Assert.Contains("lists the file as 2,000,000 bytes", result.AllErrors.Single().ToString(), StringComparison.Ordinal);
+            Assert.Equal(2, rule.Applied);
+            Assert.Empty(result.Output);
+            Assert.Empty(Directory.GetFileSystemEntries(folder));
+        }
+        finally
+        {
+            _sandbox.Faults.Clear();
+        }
+    }
+
     private (string Folder, string Target, PsResult Result, int Tries) Download(string path, string name, string command, string? existing)
     {
         var app = NewApp(_sandbox, "download-reset");
