@@ -2,11 +2,9 @@ using System.Management.Automation;
 using System.Security;
 using System.Threading;
 using System.Threading.Tasks;
-using PSBuildUpload.Completion;
 using PSBuildUpload.Connection;
 using PSBuildUpload.Core;
 using PSBuildUpload.Engine.Bitrise;
-using PSBuildUpload.Engine.Errors;
 
 namespace PSBuildUpload.Bitrise;
 
@@ -14,24 +12,16 @@ namespace PSBuildUpload.Bitrise;
 /// Changes a build certificate's password and its is_protected, is_expose and processed flags (PATCH). What the API
 /// forbids is refused before the PATCH, each with its own ErrorId: unprotecting a protected certificate
 /// (Bitrise.UnprotectNotAllowed), changing expose on a protected one (Bitrise.ExposeOfProtectedNotAllowed),
-/// un-processing (Bitrise.UnprocessNotAllowed). A piped certificate's own state is used, so nothing at all is sent
-/// for a refused change; given by slugs, the certificate is read first. The password never reaches a stream.
+/// un-processing (Bitrise.UnprocessNotAllowed). The flow is <see cref="SetBitriseCodeSigningFileCommand"/>'s. The
+/// password never reaches a stream.
 /// </summary>
 [Cmdlet(VerbsCommon.Set, "BitriseBuildCertificate", SupportsShouldProcess = true, DefaultParameterSetName = ObjectSet)]
 [OutputType(typeof(BitriseBuildCertificate))]
-public sealed class SetBitriseBuildCertificateCommand : BitriseCmdlet
+public sealed class SetBitriseBuildCertificateCommand : SetBitriseCodeSigningFileCommand
 {
-    private const string SlugSet = "Slug";
-    private const string ObjectSet = "Object";
-
     /// <summary>A certificate from Get- or Add-BitriseBuildCertificate; its flags are the state the checks use.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ObjectSet)]
     public BitriseBuildCertificate InputObject { get; set; } = null!;
-
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = SlugSet)]
-    [AllowEmptyString]
-    [ArgumentCompleter(typeof(BitriseAppSlugCompleter))]
-    public string AppSlug { get; set; } = string.Empty;
 
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = SlugSet)]
     [AllowEmptyString]
@@ -42,46 +32,19 @@ public sealed class SetBitriseBuildCertificateCommand : BitriseCmdlet
     [SecretParameter]
     public SecureString? Password { get; set; }
 
-    /// <summary>-Protected protects the certificate for good (its file can no longer be downloaded); -Protected:$false is refused on a protected one.</summary>
-    [Parameter]
-    public SwitchParameter Protected { get; set; }
+    private protected override string Noun => "build certificate";
 
-    /// <summary>-Exposed / -Exposed:$false: whether builds of pull requests from forks may use it.</summary>
-    [Parameter]
-    public SwitchParameter Exposed { get; set; }
+    private protected override string SlugParameter => nameof(BuildCertificateSlug);
 
-    /// <summary>-Processed marks it processed (as confirming the upload does); -Processed:$false is refused on a processed one.</summary>
-    [Parameter]
-    public SwitchParameter Processed { get; set; }
+    private protected override string SlugArgument => BuildCertificateSlug;
 
-    protected override async Task ProcessRecordAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            var known = ParameterSetName == ObjectSet ? InputObject : null;
-            var appSlug = ValidateSlug(known?.AppSlug ?? AppSlug, nameof(AppSlug));
-            var slug = ValidateSlug(known?.BuildCertificateSlug ?? BuildCertificateSlug, nameof(BuildCertificateSlug));
-            var password = Password is null ? null : ServiceDefaults.ReadSecure(Password);
-            var change = CodeSigningChanges.From(MyInvocation.BoundParameters, Protected, Exposed, Processed, password);
-            var what = $"build certificate {slug} of app {appSlug}";
-            BitriseClient.CheckChange(change, known?.IsProtected ?? false, known?.IsExpose ?? false, known?.Processed ?? false, what, slug);
-            if (!await ShouldProcessAsync(what, CodeSigningChanges.Describe(change)).ConfigureAwait(false))
-            {
-                return;
-            }
+    private protected override CodeSigningItem? Piped => InputObject is null ? null : CodeSigningItem.Of(InputObject);
 
-            var client = Client;
-            if (known is null)
-            {
-                var current = await client.GetBuildCertificateAsync(appSlug, slug, cancellationToken).ConfigureAwait(false);
-                BitriseClient.CheckChange(change, current.IsProtected, current.IsExpose, current.Processed, what, slug);
-            }
+    private protected override string? NewPassword => Password is null ? null : ServiceDefaults.ReadSecure(Password);
 
-            Emit(await client.SetBuildCertificateAsync(appSlug, slug, change, cancellationToken).ConfigureAwait(false));
-        }
-        catch (BuildServiceException e)
-        {
-            EmitError(e);
-        }
-    }
+    private protected override async Task<CodeSigningItem> GetAsync(BitriseClient client, string appSlug, string slug, CancellationToken cancellationToken) =>
+        CodeSigningItem.Of(await client.GetBuildCertificateAsync(appSlug, slug, cancellationToken).ConfigureAwait(false));
+
+    private protected override async Task<object> SetAsync(BitriseClient client, string appSlug, string slug, BitriseCodeSigningChange change, CancellationToken cancellationToken) =>
+        await client.SetBuildCertificateAsync(appSlug, slug, change, cancellationToken).ConfigureAwait(false);
 }
