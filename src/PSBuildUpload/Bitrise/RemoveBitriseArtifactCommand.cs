@@ -1,7 +1,6 @@
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
-using PSBuildUpload.Completion;
 using PSBuildUpload.Engine.Errors;
 
 namespace PSBuildUpload.Bitrise;
@@ -9,21 +8,8 @@ namespace PSBuildUpload.Bitrise;
 /// <summary>Deletes a build artifact. It cannot be undone, so PowerShell asks first unless -Confirm:$false.</summary>
 [Cmdlet(VerbsCommon.Remove, "BitriseArtifact", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(void))]
-public sealed class RemoveBitriseArtifactCommand : BitriseCmdlet
+public sealed class RemoveBitriseArtifactCommand : BitriseArtifactCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [AllowEmptyString]
-    [ArgumentCompleter(typeof(BitriseAppSlugCompleter))]
-    public string AppSlug { get; set; } = string.Empty;
-
-    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
-    [AllowEmptyString]
-    public string BuildSlug { get; set; } = string.Empty;
-
-    [Parameter(Mandatory = true, Position = 2, ValueFromPipelineByPropertyName = true)]
-    [AllowEmptyString]
-    public string ArtifactSlug { get; set; } = string.Empty;
-
     /// <summary>Shown in the confirmation when the artifact comes from the pipeline.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public string? Title { get; set; }
@@ -32,9 +18,7 @@ public sealed class RemoveBitriseArtifactCommand : BitriseCmdlet
     {
         try
         {
-            var app = ValidateSlug(AppSlug, nameof(AppSlug));
-            var build = ValidateSlug(BuildSlug, nameof(BuildSlug));
-            var slug = ValidateSlug(ArtifactSlug, nameof(ArtifactSlug));
+            var (app, build, slug) = ValidateSlugs();
             var named = string.IsNullOrEmpty(Title) ? $"'{slug}'" : $"'{Title}' ({slug})";
             if (!await ShouldProcessAsync($"Bitrise artifact {named} of build '{build}' in app '{app}'", "Delete").ConfigureAwait(false))
             {

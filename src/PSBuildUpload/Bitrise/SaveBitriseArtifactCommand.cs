@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
-using PSBuildUpload.Completion;
 using PSBuildUpload.Core;
 using PSBuildUpload.Engine.Bitrise;
 using PSBuildUpload.Engine.Errors;
@@ -17,21 +16,8 @@ namespace PSBuildUpload.Bitrise;
 /// </summary>
 [Cmdlet(VerbsData.Save, "BitriseArtifact")]
 [OutputType(typeof(SavedBitriseArtifact))]
-public sealed class SaveBitriseArtifactCommand : BitriseCmdlet
+public sealed class SaveBitriseArtifactCommand : BitriseArtifactCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [AllowEmptyString]
-    [ArgumentCompleter(typeof(BitriseAppSlugCompleter))]
-    public string AppSlug { get; set; } = string.Empty;
-
-    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
-    [AllowEmptyString]
-    public string BuildSlug { get; set; } = string.Empty;
-
-    [Parameter(Mandatory = true, Position = 2, ValueFromPipelineByPropertyName = true)]
-    [AllowEmptyString]
-    public string ArtifactSlug { get; set; } = string.Empty;
-
     /// <summary>The folder to save into (created when missing).</summary>
     [Parameter(Mandatory = true)]
     [AllowEmptyString]
@@ -48,9 +34,7 @@ public sealed class SaveBitriseArtifactCommand : BitriseCmdlet
     {
         try
         {
-            var app = ValidateSlug(AppSlug, nameof(AppSlug));
-            var build = ValidateSlug(BuildSlug, nameof(BuildSlug));
-            var slug = ValidateSlug(ArtifactSlug, nameof(ArtifactSlug));
+            var (app, build, slug) = ValidateSlugs();
             if (string.IsNullOrWhiteSpace(Destination))
             {
                 throw new BuildServiceException(

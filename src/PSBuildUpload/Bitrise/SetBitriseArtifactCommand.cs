@@ -1,7 +1,6 @@
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
-using PSBuildUpload.Completion;
 using PSBuildUpload.Engine.Bitrise;
 using PSBuildUpload.Engine.Errors;
 
@@ -13,21 +12,8 @@ namespace PSBuildUpload.Bitrise;
 /// </summary>
 [Cmdlet(VerbsCommon.Set, "BitriseArtifact", SupportsShouldProcess = true)]
 [OutputType(typeof(BitriseArtifact))]
-public sealed class SetBitriseArtifactCommand : BitriseCmdlet
+public sealed class SetBitriseArtifactCommand : BitriseArtifactCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [AllowEmptyString]
-    [ArgumentCompleter(typeof(BitriseAppSlugCompleter))]
-    public string AppSlug { get; set; } = string.Empty;
-
-    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
-    [AllowEmptyString]
-    public string BuildSlug { get; set; } = string.Empty;
-
-    [Parameter(Mandatory = true, Position = 2, ValueFromPipelineByPropertyName = true)]
-    [AllowEmptyString]
-    public string ArtifactSlug { get; set; } = string.Empty;
-
     [Parameter(Mandatory = true)]
     public bool PublicPageEnabled { get; set; }
 
@@ -35,9 +21,7 @@ public sealed class SetBitriseArtifactCommand : BitriseCmdlet
     {
         try
         {
-            var app = ValidateSlug(AppSlug, nameof(AppSlug));
-            var build = ValidateSlug(BuildSlug, nameof(BuildSlug));
-            var slug = ValidateSlug(ArtifactSlug, nameof(ArtifactSlug));
+            var (app, build, slug) = ValidateSlugs();
 
             // The type decides whether the change is possible: read it from the service, not from a piped object.
             var artifact = await Client.GetArtifactAsync(app, build, slug, cancellationToken).ConfigureAwait(false);
