@@ -96,7 +96,7 @@ notes.Add("Transfers use a sparse file: both sides read the same bytes from the 
 notes.Add("Memory growth is the peak working set of the benchmark process (PowerShell engine and module; the sandbox runs in its own process) over its value just before the call.");
 var markdown = Report.Markdown(rows, notes, quick);
 Directory.CreateDirectory(Path.GetDirectoryName(output)!);
-File.WriteAllText(output, markdown);
+File.WriteAllText(output, markdown + (File.Exists(output) ? Report.HandWritten(File.ReadAllText(output)) : string.Empty));
 Console.WriteLine(markdown);
 Console.WriteLine($"Written to {output}");
 return 0;

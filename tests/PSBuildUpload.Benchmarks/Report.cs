@@ -38,6 +38,16 @@ internal static class Report
         return text.ToString();
     }
 
+    /// <summary>
+    /// The sections written by hand after the generated table (from the first "## " heading on): a new run replaces
+    /// the table and keeps them.
+    /// </summary>
+    public static string HandWritten(string page)
+    {
+        var start = page.IndexOf("\n## ", StringComparison.Ordinal);
+        return start < 0 ? string.Empty : page.Substring(start);
+    }
+
     public static string MiBs(double bytesPerSecond) => string.Format(CultureInfo.InvariantCulture, "{0:0} MiB/s", bytesPerSecond / 1048576);
 
     public static string MiB(long bytes) => string.Format(CultureInfo.InvariantCulture, "{0:0.0} MiB", bytes / 1048576.0);
