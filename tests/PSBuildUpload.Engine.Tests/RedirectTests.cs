@@ -108,10 +108,10 @@ public sealed class RedirectTests
         Assert.IsType<TooManyRedirectsException>(e.InnerException);
     }
 
-    private static string Unfollowed(string method, string url, string? location)
+    private static string Unfollowed(string method, string url, string? location, int status = 307)
     {
         var request = new ApiRequest(new HttpMethod(method), new Uri(url));
-        var response = new ApiResponse(307, "Temporary Redirect", Array.Empty<byte>(), null, name => name == "Location" ? location : null);
+        var response = new ApiResponse(status, null, Array.Empty<byte>(), null, name => name == "Location" ? location : null);
         return ServiceClient.UnfollowedRedirect(request, response);
     }
 
@@ -130,5 +130,9 @@ public sealed class RedirectTests
         Assert.Contains("from https to plain http", downgrade, StringComparison.Ordinal);
 
         Assert.Contains("no Location header", Unfollowed("POST", "https://api.example.com/x", null), StringComparison.Ordinal);
+
+        var multiple = Unfollowed("GET", "https://api.example.com/v0.1/apps", "https://api.example.com/v0.2/apps", status: 300);
+        Assert.Contains("does not follow a 300 answer", multiple, StringComparison.Ordinal);
+        Assert.DoesNotContain("with its body", multiple, StringComparison.Ordinal);
     }
 }

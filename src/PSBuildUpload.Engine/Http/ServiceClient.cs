@@ -380,7 +380,12 @@ public abstract partial class ServiceClient
             return $"It leads to {shown}, from https to plain http, where the request and its token would cross the network unencrypted, so it was not followed; check -BaseUri and any proxy or gateway in between.";
         }
 
-        return $"It asks for the request to be sent again, with its body, to {shown}; the module does not send a body to an address it was not given, so nothing was sent there. Check -BaseUri (use that address if the service has moved and you trust it) and any proxy or gateway in between.";
+        if (response.StatusCode is 307 or 308)
+        {
+            return $"It asks for the request to be sent again, with its body, to {shown}; the module does not send a body to an address it was not given, so nothing was sent there. Check -BaseUri (use that address if the service has moved and you trust it) and any proxy or gateway in between.";
+        }
+
+        return $"The module does not follow a {response.StatusCode} answer; it names {shown}, and nothing was sent there. Check -BaseUri and any proxy or gateway in between.";
     }
 
     private BuildServiceException TimeoutError(ApiRequest request, TimeSpan? timeout, int number) => new(
